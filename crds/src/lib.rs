@@ -14,6 +14,7 @@
 
 pub mod acme;
 pub mod constants;
+pub mod convert;
 pub mod crd;
 pub mod defaults;
 pub mod meta;

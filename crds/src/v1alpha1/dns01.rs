@@ -69,6 +69,9 @@ pub struct LegacyDns01ProviderRoute53 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename = "hostedZoneID")]
     pub hosted_zone_id: Option<String>,
+    /// An IAM role to assume before updating the zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// The AWS region of the API endpoint.
     pub region: String,
 }
