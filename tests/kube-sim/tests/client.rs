@@ -565,3 +565,86 @@ async fn reqwest_like_put(h: &Harness, faults: serde_json::Value) -> bool {
         .unwrap();
     h.client.request_text(req).await.is_ok()
 }
+
+/// One HTTP/1.1 request without retries (kube-rs retries 429s and 5xx by
+/// itself): status line and body.
+fn raw(h: &Harness, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(h.sim.addr()).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: kube-sim\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_and_counters() {
+    let h = Harness::start().await;
+    let faults = json!({"rules": [
+        {"verb": "create", "resource": "configmaps", "code": 500, "rate": 1.0},
+        {"verb": "list", "resource": "secrets", "code": 429, "rate": 1.0, "retryAfter": 7}
+    ]});
+    assert!(reqwest_like_put(&h, faults).await);
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}).to_string();
+    let (status, body) =
+        tokio::task::block_in_place(|| raw(&h, "POST", "/api/v1/namespaces/default/configmaps", &cm));
+    assert_eq!(status, 500, "{body}");
+    let (status, body) =
+        tokio::task::block_in_place(|| raw(&h, "GET", "/api/v1/namespaces/default/secrets", ""));
+    assert_eq!(status, 429, "{body}");
+    assert!(body.to_lowercase().contains("retry-after: 7"), "{body}");
+    assert!(reqwest_like_put(&h, json!({"rules": []})).await);
+    let (status, _) =
+        tokio::task::block_in_place(|| raw(&h, "POST", "/api/v1/namespaces/default/configmaps", &cm));
+    assert_eq!(status, 201);
+    let stats = h
+        .client
+        .request_text(http::Request::get("/kube-sim/stats").body(vec![]).unwrap())
+        .await
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    let count = |code: u64| {
+        stats["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["verb"] == "create" && r["resource"] == "configmaps" && r["code"] == code)
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!((count(500), count(201)), (1, 1), "{stats}");
+}
+
+#[tokio::test]
+async fn the_state_file_survives_a_restart() {
+    let path = std::env::temp_dir().join(format!("kube-sim-state-{}.json", uuid::Uuid::new_v4()));
+    let config = || kube_sim::Config {
+        state_file: Some(path.clone()),
+        ..Default::default()
+    };
+    let h = Harness::with(config()).await;
+    install_crds(&h.client).await;
+    Api::<Certificate>::namespaced(h.client.clone(), "default")
+        .create(&PostParams::default(), &certificate("kept"))
+        .await
+        .unwrap();
+    let Harness { sim, .. } = h;
+    sim.stop().await.unwrap();
+    let h = Harness::with(config()).await;
+    let kept = Api::<Certificate>::namespaced(h.client.clone(), "default")
+        .get("kept")
+        .await
+        .unwrap();
+    assert_eq!(kept.spec.secret_name, "kept");
+    let _ = std::fs::remove_file(&path);
+}

@@ -338,6 +338,13 @@ pub(super) fn patch(
             }
             applied["metadata"]["name"] = Value::String(name.to_string());
             let force = ctx.query.flag("force");
+            // A resourceVersion in an applied configuration is a
+            // precondition, as on the real server.
+            if let (Some(rv), Some(live)) = (applied["metadata"]["resourceVersion"].as_str(), old.as_ref())
+                && live["metadata"]["resourceVersion"].as_str() != Some(rv)
+            {
+                return Err(ApiError::conflict(&rt.group, &rt.plural, name));
+            }
             let Some(old) = old else {
                 if status {
                     return Err(ApiError::not_found(&rt.group, &rt.plural, name));
