@@ -10,7 +10,7 @@ mod support;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::Api;
 use serde_json::json;
-use support::{certificate, issuer, start, verify, wait_ready};
+use support::{certificate, issuer, start, start_with, verify, wait_ready};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issues_certificates_for_every_key_type_into_tls_secrets() {
@@ -79,4 +79,68 @@ async fn issues_certificates_for_every_key_type_into_tls_secrets() {
         );
     }
     let _ = &env.sim;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn converges_despite_pebbles_chaos() {
+    // pebble's defaults: 5 % badNonce, 50 % authorization reuse, random
+    // validation sleeps.
+    let env = start_with(|mut opts| {
+        opts.chaos = true;
+        opts
+    })
+    .await;
+    issuer(&env, "pebble").await;
+    certificate(
+        &env,
+        "chaos",
+        "pebble",
+        &["chaos.example.test"],
+        json!({"algorithm": "ECDSA"}),
+    )
+    .await;
+    let cert = wait_ready(&env, "chaos").await;
+    assert_eq!(cert.status.unwrap().revision, Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_name_fails_the_issuance_and_backs_off() {
+    let env = start_with(|mut opts| {
+        opts.domain_blocklist = vec!["blocked.example.test".into()];
+        opts
+    })
+    .await;
+    issuer(&env, "pebble").await;
+    certificate(
+        &env,
+        "refused",
+        "pebble",
+        &["blocked.example.test"],
+        json!({"algorithm": "ECDSA"}),
+    )
+    .await;
+    let api: Api<passerelle_crds::v1::Certificate> = Api::namespaced(env.client.clone(), "default");
+    let mut failed = None;
+    for _ in 0..300 {
+        let status = api.get("refused").await.unwrap().status.unwrap_or_default();
+        if status.failed_issuance_attempts == Some(1) {
+            failed = Some(status);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let status = failed.expect("the issuance fails");
+    assert!(status.last_failure_time.is_some());
+    let issuing = status
+        .conditions
+        .unwrap()
+        .into_iter()
+        .find(|c| c.type_ == "Issuing")
+        .unwrap();
+    assert_eq!(issuing.status, passerelle_crds::meta::ConditionStatus::False);
+    assert_eq!(issuing.reason.as_deref(), Some("Failed"));
+    assert!(
+        issuing.message.unwrap_or_default().contains("rejectedIdentifier"),
+        "the ACME problem is in the message"
+    );
 }

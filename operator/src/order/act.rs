@@ -107,13 +107,35 @@ pub async fn create_order(
         request = request.profile(profile);
     }
     // pebble deadlocks when a new-order runs beside authorization fetches.
-    let created = ctx
+    let created = match ctx
         .acme
         .serialized(
             ctx.acme
                 .call("new-order", &handle.http, handle.account.new_order(&request)),
         )
-        .await?;
+        .await
+    {
+        Ok(created) => created,
+        // The CA refuses the order itself (rejectedIdentifier, unauthorized,
+        // …): retrying as is cannot help, the request fails with the CA's
+        // words. A forgotten account is the Issuer's to register again.
+        Err(e)
+            if !e.is_transient()
+                && e.acme_problem().is_some()
+                && !problem_type_is(&e, "accountDoesNotExist") =>
+        {
+            let problem = e.acme_problem().map(describe_problem).unwrap_or_default();
+            return fail(
+                order,
+                ctx,
+                State::Errored,
+                format!("Failed to create Order: {problem}"),
+                reasons::ACME_FAILED,
+            )
+            .await;
+        }
+        Err(e) => return Err(e),
+    };
     let (url, state) = created.into_parts();
     let mut new = status(order);
     new.url = Some(url.clone());

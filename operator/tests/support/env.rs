@@ -38,6 +38,11 @@ impl Drop for Env {
 }
 
 pub async fn start() -> Env {
+    start_with(|opts| opts).await
+}
+
+/// The environment with pebble options adjusted.
+pub async fn start_with(adjust: impl FnOnce(PebbleOptions) -> PebbleOptions) -> Env {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let sim = kube_sim::KubeSim::start(kube_sim::Config::default())
         .await
@@ -54,7 +59,7 @@ pub async fn start() -> Env {
         crds.create(&PostParams::default(), &crd).await.unwrap();
     }
     let solver_port = free_port();
-    let pebble = Pebble::start(PebbleOptions::new(solver_port))
+    let pebble = Pebble::start(adjust(PebbleOptions::new(solver_port)))
         .await
         .expect("pebble starts (scripts/install-test-tools installs it)");
     let solver: SocketAddr = ([127, 0, 0, 1], solver_port).into();
