@@ -49,6 +49,7 @@ pub struct AccountHandle {
 /// The ACME layer shared by the controllers.
 pub struct Acme {
     timeout: Duration,
+    metrics: Option<crate::metrics::Metrics>,
     order_lock: tokio::sync::Mutex<()>,
     accounts: Mutex<HashMap<(String, String), AccountHandle>>,
 }
@@ -58,8 +59,17 @@ impl Acme {
     pub fn new(timeout: Duration) -> Self {
         Self {
             timeout,
+            metrics: None,
             order_lock: tokio::sync::Mutex::new(()),
             accounts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The same, counting its calls in cert-manager's ACME client metrics.
+    pub fn with_metrics(timeout: Duration, metrics: crate::metrics::Metrics) -> Self {
+        Self {
+            metrics: Some(metrics),
+            ..Self::new(timeout)
         }
     }
 
@@ -94,7 +104,8 @@ impl Acme {
     ) -> Result<T> {
         // instant-acme retries badNonce itself; a call may span several
         // requests, each bounded by the client's timeout.
-        match tokio::time::timeout(self.timeout * 4, fut).await {
+        let started = std::time::Instant::now();
+        let result = match tokio::time::timeout(self.timeout * 4, fut).await {
             Err(_) => Err(Error::AcmeTimeout { operation }),
             Ok(Ok(v)) => Ok(v),
             Ok(Err(source)) => Err(Error::Acme {
@@ -102,7 +113,26 @@ impl Acme {
                 source,
                 retry_after: http.take_retry_after(),
             }),
+        };
+        if let Some(metrics) = &self.metrics {
+            let status = match &result {
+                Ok(_) => "ok".to_string(),
+                Err(e) => e
+                    .acme_problem()
+                    .and_then(|p| p.status)
+                    .map_or_else(|| "error".to_string(), |c| c.to_string()),
+            };
+            let labels = crate::metrics::AcmeLabels {
+                action: operation.to_string(),
+                status,
+            };
+            metrics.acme_requests.get_or_create(&labels).inc();
+            metrics
+                .acme_duration
+                .get_or_create(&labels)
+                .observe(started.elapsed().as_secs_f64());
         }
+        result
     }
 
     /// Runs `fut` while holding the new-order lock.
@@ -245,4 +275,47 @@ pub fn generate_account_key() -> Result<Vec<u8>> {
         retry_after: None,
     })?;
     Ok(der.secret_pkcs8_der().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn calls_are_counted_with_their_outcome() {
+        let mut registry = prometheus_client::registry::Registry::default();
+        let metrics = crate::metrics::Metrics::register(&mut registry);
+        let acme = Acme::with_metrics(Duration::from_secs(1), metrics);
+        let http = AcmeHttp::new(&Trust::Insecure, Duration::from_secs(1)).unwrap();
+        let ok: Result<u8> = acme.call("directory", &http, async { Ok(1) }).await;
+        assert!(ok.is_ok());
+        let failed: Result<u8> = acme
+            .call("new-order", &http, async {
+                Err(instant_acme::Error::Str("boom"))
+            })
+            .await;
+        assert!(failed.is_err());
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+        assert!(
+            text.contains(r#"certmanager_http_acme_client_request_count{action="directory",status="ok"} 1"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"certmanager_http_acme_client_request_count{action="new-order",status="error"} 1"#
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn acme_v1_directories_are_recognised() {
+        assert!(is_acme_v1("https://acme-v01.api.letsencrypt.org/directory"));
+        assert!(!is_acme_v1("https://acme-v02.api.letsencrypt.org/directory"));
+        assert_eq!(
+            v2_replacement("https://acme-staging.api.letsencrypt.org/directory"),
+            "https://acme-staging-v02.api.letsencrypt.org/directory"
+        );
+    }
 }

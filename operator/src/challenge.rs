@@ -136,6 +136,10 @@ pub async fn reconcile(challenge: Arc<Challenge>, cctx: Arc<ChallengeContext>) -
         if !cctx.ctx.is_active() {
             return Ok(Action::requeue(Duration::from_secs(15)));
         }
+        let labels = crate::metrics::ControllerLabels {
+            controller: "challenges".into(),
+        };
+        cctx.ctx.metrics.syncs.get_or_create(&labels).inc();
         // A Challenge not yet started is scheduled under the lock, from
         // observing the others to recording that it started.
         let scheduling = !observe::is_started(&challenge);

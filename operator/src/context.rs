@@ -34,7 +34,7 @@ pub struct Context {
 impl Context {
     /// A context with the system clock.
     pub fn new(client: Client, config: Config, metrics: Metrics) -> Self {
-        let acme = Acme::new(config.acme_request_timeout);
+        let acme = Acme::with_metrics(config.acme_request_timeout, metrics.clone());
         Self {
             recorder: Recorder::new(client.clone(), "passerelle-operator"),
             client,

@@ -89,6 +89,11 @@ async fn reconcile_inner<I: IssuerObject>(issuer: Arc<I>, ctx: Arc<Context>) -> 
     if !ctx.is_active() {
         return Ok(Action::requeue(std::time::Duration::from_secs(15)));
     }
+    let controller = I::plural(&()).to_string();
+    ctx.metrics
+        .syncs
+        .get_or_create(&crate::metrics::ControllerLabels { controller })
+        .inc();
     let issuer = issuer.as_ref();
     let namespace = issuer.secret_namespace(&ctx);
     // Configuration problems need no API reads.

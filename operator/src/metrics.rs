@@ -77,11 +77,16 @@ pub struct Metrics {
     /// `certmanager_certificate_ready_status`
     pub ready: Family<ReadyLabels, Gauge<f64, AtomicU64>>,
     /// `certmanager_http_acme_client_request_count`
-    pub acme_requests: Family<AcmeLabels, Counter>,
+    ///
+    /// cert-manager exports it without the OpenMetrics `_total` suffix that
+    /// prometheus-client gives counters, so it is a monotonic gauge here:
+    /// dashboards and alerts query it by that exact name.
+    pub acme_requests: Family<AcmeLabels, Gauge>,
     /// `certmanager_http_acme_client_request_duration_seconds`
     pub acme_duration: Family<AcmeLabels, Histogram, fn() -> Histogram>,
     /// `certmanager_controller_sync_call_count`
-    pub syncs: Family<ControllerLabels, Counter>,
+    /// (a monotonic gauge, for the same reason).
+    pub syncs: Family<ControllerLabels, Gauge>,
     /// `passerelle_reconcile_errors_total`
     pub failures: Family<FailureLabels, Counter>,
 }
@@ -110,12 +115,12 @@ impl Metrics {
     pub fn register(registry: &mut Registry) -> Self {
         let m = Self::default();
         registry.register(
-            "certmanager_certificate_expiration_timestamp",
+            "certmanager_certificate_expiration_timestamp_seconds",
             "The date after which the certificate expires, in seconds since the Unix epoch",
             m.expiration.clone(),
         );
         registry.register(
-            "certmanager_certificate_renewal_timestamp",
+            "certmanager_certificate_renewal_timestamp_seconds",
             "The date after which the certificate will be renewed, in seconds since the Unix epoch",
             m.renewal.clone(),
         );
@@ -125,17 +130,17 @@ impl Metrics {
             m.ready.clone(),
         );
         registry.register(
-            "certmanager_http_acme_client_request",
+            "certmanager_http_acme_client_request_count",
             "The number of requests made by the ACME client",
             m.acme_requests.clone(),
         );
         registry.register(
-            "certmanager_http_acme_client_request_duration",
+            "certmanager_http_acme_client_request_duration_seconds",
             "The HTTP request latencies in seconds for the ACME client",
             m.acme_duration.clone(),
         );
         registry.register(
-            "certmanager_controller_sync_call",
+            "certmanager_controller_sync_call_count",
             "The number of sync() calls made by a controller",
             m.syncs.clone(),
         );

@@ -70,6 +70,10 @@ pub async fn reconcile(order: Arc<Order>, ctx: Arc<Context>) -> Result<Action> {
         if !ctx.is_active() {
             return Ok(Action::requeue(Duration::from_secs(15)));
         }
+        let labels = crate::metrics::ControllerLabels {
+            controller: "orders".into(),
+        };
+        ctx.metrics.syncs.get_or_create(&labels).inc();
         let (observed, live) = observe::observe(&order, &ctx).await?;
         let decision = decide(&order, &observed, ctx.clock.now());
         tracing::debug!(?decision, "Decided");

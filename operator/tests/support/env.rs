@@ -114,7 +114,11 @@ pub async fn certificate(env: &Env, name: &str, issuer: &str, names: &[&str], ke
 pub async fn wait_ready(env: &Env, name: &str) -> Certificate {
     let api: Api<Certificate> = Api::namespaced(env.client.clone(), "default");
     for _ in 0..600 {
-        let cert = api.get(name).await.unwrap();
+        // A mirrored (legacy) Certificate appears a moment after its source.
+        let Some(cert) = api.get_opt(name).await.unwrap() else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
         let ready = cert
             .status
             .as_ref()
