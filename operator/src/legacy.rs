@@ -126,49 +126,56 @@ async fn clash<L: Resource<DynamicType = ()>>(ctx: &Context, legacy: &L, kind: &
     message
 }
 
-async fn legacy_issuer(issuer: Arc<LegacyIssuer>, ctx: Arc<Context>) -> Result<Action> {
-    if !ctx.is_active() {
-        return Ok(Action::requeue(Duration::from_secs(15)));
+/// What mirroring needs from a legacy Issuer or ClusterIssuer.
+trait LegacyIssuerKind: status::LegacyIssuerObject + Send + Sync + 'static {
+    /// The kind, as an issuerRef names it.
+    const KIND: &'static str;
+    /// The v1 kind it is mirrored into.
+    type Mirror: Resource<DynamicType = ()> + Clone + DeserializeOwned + Serialize + Debug;
+    /// Where the Certificates that may reference it live.
+    fn certificates(&self, client: kube::Client) -> Api<LegacyCertificate>;
+    /// The conversion with the Certificates that reference it.
+    fn convert(&self, certificates: Vec<&LegacyCertificate>) -> Result<Self::Mirror, convert::Error>;
+    /// The mirror's status.
+    fn mirror_status(mirror: &Self::Mirror) -> Option<&passerelle_crds::v1::IssuerStatus>;
+}
+
+impl LegacyIssuerKind for LegacyIssuer {
+    const KIND: &'static str = "Issuer";
+    type Mirror = Issuer;
+    fn certificates(&self, client: kube::Client) -> Api<LegacyCertificate> {
+        Api::namespaced(client, &self.namespace().unwrap_or_default())
     }
-    let ns = issuer.namespace().unwrap_or_default();
-    let certs = Api::<LegacyCertificate>::namespaced(ctx.client.clone(), &ns)
-        .list(&ListParams::default())
-        .await
-        .map_err(|source| Error::List {
-            kind: "Certificate",
-            source,
-        })?;
-    let referencing: Vec<&LegacyCertificate> = certs
-        .items
-        .iter()
-        .filter(|c| {
-            c.spec.issuer_ref.name == issuer.name_any()
-                && c.spec.issuer_ref.kind.as_deref().unwrap_or("Issuer") == "Issuer"
-        })
-        .collect();
-    let converted = match convert::convert_issuer(&issuer, referencing) {
-        Ok(c) => c,
-        Err(e) => {
-            return status::issuer_failed(&ctx, issuer.as_ref(), "ConversionFailed", &e.to_string()).await;
-        }
-    };
-    match write_mirror(&ctx, issuer.as_ref(), &converted.issuer).await? {
-        Mirrored::Clash => {
-            let message = clash(&ctx, issuer.as_ref(), "Issuer").await;
-            status::issuer_failed(&ctx, issuer.as_ref(), "NameClash", &message).await
-        }
-        Mirrored::Written(mirror) => {
-            status::copy_issuer(&ctx, issuer.as_ref(), mirror.status.as_ref()).await?;
-            Ok(Action::requeue(RECHECK))
-        }
+    fn convert(&self, certificates: Vec<&LegacyCertificate>) -> Result<Issuer, convert::Error> {
+        convert::convert_issuer(self, certificates).map(|c| c.issuer)
+    }
+    fn mirror_status(mirror: &Issuer) -> Option<&passerelle_crds::v1::IssuerStatus> {
+        mirror.status.as_ref()
     }
 }
 
-async fn legacy_cluster_issuer(issuer: Arc<LegacyClusterIssuer>, ctx: Arc<Context>) -> Result<Action> {
+impl LegacyIssuerKind for LegacyClusterIssuer {
+    const KIND: &'static str = "ClusterIssuer";
+    type Mirror = ClusterIssuer;
+    fn certificates(&self, client: kube::Client) -> Api<LegacyCertificate> {
+        Api::all(client)
+    }
+    fn convert(&self, certificates: Vec<&LegacyCertificate>) -> Result<ClusterIssuer, convert::Error> {
+        convert::convert_cluster_issuer(self, certificates).map(|c| c.issuer)
+    }
+    fn mirror_status(mirror: &ClusterIssuer) -> Option<&passerelle_crds::v1::IssuerStatus> {
+        mirror.status.as_ref()
+    }
+}
+
+/// Mirrors a legacy issuer, with the solvers of the legacy Certificates
+/// that reference it, and copies the mirror's status back.
+async fn legacy_issuer<L: LegacyIssuerKind>(issuer: Arc<L>, ctx: Arc<Context>) -> Result<Action> {
     if !ctx.is_active() {
         return Ok(Action::requeue(Duration::from_secs(15)));
     }
-    let certs = Api::<LegacyCertificate>::all(ctx.client.clone())
+    let certs = issuer
+        .certificates(ctx.client.clone())
         .list(&ListParams::default())
         .await
         .map_err(|source| Error::List {
@@ -180,22 +187,22 @@ async fn legacy_cluster_issuer(issuer: Arc<LegacyClusterIssuer>, ctx: Arc<Contex
         .iter()
         .filter(|c| {
             c.spec.issuer_ref.name == issuer.name_any()
-                && c.spec.issuer_ref.kind.as_deref() == Some("ClusterIssuer")
+                && c.spec.issuer_ref.kind.as_deref().unwrap_or("Issuer") == L::KIND
         })
         .collect();
-    let converted = match convert::convert_cluster_issuer(&issuer, referencing) {
+    let converted = match issuer.convert(referencing) {
         Ok(c) => c,
         Err(e) => {
             return status::issuer_failed(&ctx, issuer.as_ref(), "ConversionFailed", &e.to_string()).await;
         }
     };
-    match write_mirror(&ctx, issuer.as_ref(), &converted.issuer).await? {
+    match write_mirror(&ctx, issuer.as_ref(), &converted).await? {
         Mirrored::Clash => {
-            let message = clash(&ctx, issuer.as_ref(), "ClusterIssuer").await;
+            let message = clash(&ctx, issuer.as_ref(), L::KIND).await;
             status::issuer_failed(&ctx, issuer.as_ref(), "NameClash", &message).await
         }
         Mirrored::Written(mirror) => {
-            status::copy_issuer(&ctx, issuer.as_ref(), mirror.status.as_ref()).await?;
+            status::copy_issuer(&ctx, issuer.as_ref(), L::mirror_status(&mirror)).await?;
             Ok(Action::requeue(RECHECK))
         }
     }
@@ -236,7 +243,11 @@ pub async fn run(ctx: Arc<Context>) {
             issuer_of(&c, false)
                 .and_then(|(name, ns)| ns.map(|ns| ObjectRef::<LegacyIssuer>::new(&name).within(&ns)))
         })
-        .run(legacy_issuer, error_policy::<LegacyIssuer>, ctx.clone())
+        .run(
+            legacy_issuer::<LegacyIssuer>,
+            error_policy::<LegacyIssuer>,
+            ctx.clone(),
+        )
         .for_each(|_| futures::future::ready(()));
     let cluster_issuers = Controller::new(Api::<LegacyClusterIssuer>::all(client.clone()), config())
         .owns(
@@ -247,7 +258,7 @@ pub async fn run(ctx: Arc<Context>) {
             issuer_of(&c, true).map(|(name, _)| ObjectRef::<LegacyClusterIssuer>::new(&name))
         })
         .run(
-            legacy_cluster_issuer,
+            legacy_issuer::<LegacyClusterIssuer>,
             error_policy::<LegacyClusterIssuer>,
             ctx.clone(),
         )

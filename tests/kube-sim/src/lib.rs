@@ -10,6 +10,7 @@ pub mod apply;
 pub mod builtin;
 pub mod crd;
 pub mod discovery;
+pub mod gofmt;
 pub mod handlers;
 pub mod lifecycle;
 pub mod openapi;
