@@ -47,6 +47,30 @@ fn rss_mib(pid: u32) -> f64 {
     kib / 1024.0
 }
 
+/// The operator's requests by verb and resource, most first.
+async fn top_requests(client: &kube::Client) -> Vec<(String, u64)> {
+    let text = client
+        .request_text(http::Request::get("/kube-sim/stats").body(vec![]).unwrap())
+        .await
+        .unwrap();
+    let stats: Value = serde_json::from_str(&text).unwrap();
+    let mut by: HashMap<String, u64> = HashMap::new();
+    for r in stats["requests"].as_array().unwrap() {
+        if r["user"] == "system:serviceaccount:passerelle:operator" {
+            let key = format!(
+                "{} {}",
+                r["verb"].as_str().unwrap_or(""),
+                r["resource"].as_str().unwrap_or("")
+            );
+            *by.entry(key).or_default() += r["count"].as_u64().unwrap_or(0);
+        }
+    }
+    let mut top: Vec<(String, u64)> = by.into_iter().collect();
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
+    top.truncate(8);
+    top
+}
+
 async fn api_requests(client: &kube::Client) -> u64 {
     let text = client
         .request_text(http::Request::get("/kube-sim/stats").body(vec![]).unwrap())
@@ -204,6 +228,10 @@ async fn main() {
             percentile(&times, 0.99).as_secs_f64() * 1e3,
             (after - before) as f64 / *n as f64,
             peak_rss_mib(pid)
+        );
+        println!(
+            "  operator's requests so far, most first: {:?}",
+            top_requests(&client).await
         );
     }
 

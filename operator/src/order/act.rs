@@ -85,6 +85,11 @@ pub async fn fail(
     Ok(Action::await_change())
 }
 
+/// The label carrying the uid of a Challenge's Order, so that an Order
+/// lists its own Challenges instead of every Challenge of its namespace
+/// (which made issuance quadratic in the number of Orders).
+pub const ORDER_LABEL: &str = "passerelle.io/order-uid";
+
 /// Places the ACME order and records its URL, finalize URL, state and
 /// authorization URLs before any other ACME request (RFC 8555 §7.4): from
 /// then on a restart resumes this order.
@@ -254,7 +259,11 @@ pub async fn create_challenges(
             metadata: ObjectMeta {
                 name: Some(name.clone()),
                 namespace: Some(namespace.clone()),
-                labels: Some(order.labels().clone()).filter(|l| !l.is_empty()),
+                labels: Some({
+                    let mut labels = order.labels().clone();
+                    labels.insert(ORDER_LABEL.to_string(), order.uid().unwrap_or_default());
+                    labels
+                }),
                 owner_references: order.controller_owner_ref(&()).map(|o| vec![o]),
                 finalizers: Some(vec![crate::challenge::FINALIZER.to_string()]),
                 ..Default::default()

@@ -158,8 +158,9 @@ async fn owned_challenges(
     namespace: &str,
 ) -> Result<(Vec<String>, Vec<String>)> {
     let uid = order.uid().unwrap_or_default();
+    let selector = format!("{}={uid}", super::act::ORDER_LABEL);
     let list = Api::<Challenge>::namespaced(ctx.client.clone(), namespace)
-        .list(&ListParams::default())
+        .list(&ListParams::default().labels(&selector))
         .await
         .map_err(|source| Error::List {
             kind: "Challenge",
