@@ -9,6 +9,8 @@
 pub mod account;
 pub mod act;
 pub mod decide;
+#[cfg(test)]
+mod fixtures;
 pub mod observe;
 pub mod solvers;
 #[cfg(test)]

@@ -10,12 +10,8 @@ use instant_acme::Identifier;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use k8s_openapi::jiff::Timestamp;
 use passerelle_crds::acme::challenge::AcmeChallengeType;
-use passerelle_crds::acme::dns01::AcmeChallengeSolverDns01;
 use passerelle_crds::acme::order::{AcmeAuthorization, AcmeChallenge, OrderStatus, State};
-use passerelle_crds::acme::solver::{
-    AcmeChallengeSolverHttp01, AcmeChallengeSolverHttp01GatewayHttpRoute, AcmeChallengeSolverHttp01Ingress,
-    CertificateDnsNameSelector,
-};
+use passerelle_crds::acme::solver::{AcmeChallengeSolverHttp01, AcmeChallengeSolverHttp01GatewayHttpRoute};
 use passerelle_crds::acme::{AcmeChallengeSolver, AcmeIssuer, Order, OrderSpec};
 use passerelle_crds::constants::reasons;
 use passerelle_crds::meta::IssuerReference;
@@ -24,6 +20,7 @@ use pretty_assertions::assert_eq;
 use super::account::IssuerLookup;
 use super::challenge_name;
 use super::decide::{Decision, NewChallenge, csr_der, decide, poll_interval};
+use super::fixtures::{dns01, http01, selector, with};
 use super::observe::{AccountState, Observed, Remote, RemoteOrder};
 
 const AUTHZ: &str = "https://ca.test/authz/1";
@@ -31,45 +28,6 @@ const CSR_DER: [u8; 4] = [0x30, 0x02, 0x05, 0x00];
 
 fn now() -> Timestamp {
     "2026-01-01T00:01:00Z".parse().unwrap()
-}
-
-fn http01(class: &str) -> AcmeChallengeSolver {
-    AcmeChallengeSolver {
-        http01: Some(AcmeChallengeSolverHttp01 {
-            ingress: Some(AcmeChallengeSolverHttp01Ingress {
-                class: Some(class.into()),
-                ..Default::default()
-            }),
-            gateway_http_route: None,
-        }),
-        ..Default::default()
-    }
-}
-
-fn dns01() -> AcmeChallengeSolver {
-    AcmeChallengeSolver {
-        dns01: Some(AcmeChallengeSolverDns01::default()),
-        ..Default::default()
-    }
-}
-
-fn selector(names: &[&str], zones: &[&str], labels: &[(&str, &str)]) -> Option<CertificateDnsNameSelector> {
-    let list = |v: &[&str]| (!v.is_empty()).then(|| v.iter().map(|s| s.to_string()).collect());
-    Some(CertificateDnsNameSelector {
-        dns_names: list(names),
-        dns_zones: list(zones),
-        match_labels: (!labels.is_empty()).then(|| {
-            labels
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        }),
-    })
-}
-
-fn with(mut solver: AcmeChallengeSolver, sel: Option<CertificateDnsNameSelector>) -> AcmeChallengeSolver {
-    solver.selector = sel;
-    solver
 }
 
 fn order() -> Order {

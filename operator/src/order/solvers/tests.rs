@@ -6,53 +6,11 @@
 use std::collections::BTreeMap;
 
 use passerelle_crds::acme::AcmeChallengeSolver;
-use passerelle_crds::acme::dns01::AcmeChallengeSolverDns01;
 use passerelle_crds::acme::order::{AcmeAuthorization, AcmeChallenge, State};
-use passerelle_crds::acme::solver::{
-    AcmeChallengeSolverHttp01, AcmeChallengeSolverHttp01Ingress, CertificateDnsNameSelector,
-};
 use pretty_assertions::assert_eq;
 
 use super::select;
-
-fn http01(class: &str) -> AcmeChallengeSolver {
-    AcmeChallengeSolver {
-        http01: Some(AcmeChallengeSolverHttp01 {
-            ingress: Some(AcmeChallengeSolverHttp01Ingress {
-                class: Some(class.into()),
-                ..Default::default()
-            }),
-            gateway_http_route: None,
-        }),
-        ..Default::default()
-    }
-}
-
-fn dns01() -> AcmeChallengeSolver {
-    AcmeChallengeSolver {
-        dns01: Some(AcmeChallengeSolverDns01::default()),
-        ..Default::default()
-    }
-}
-
-fn selector(names: &[&str], zones: &[&str], labels: &[(&str, &str)]) -> Option<CertificateDnsNameSelector> {
-    let list = |v: &[&str]| (!v.is_empty()).then(|| v.iter().map(|s| s.to_string()).collect());
-    Some(CertificateDnsNameSelector {
-        dns_names: list(names),
-        dns_zones: list(zones),
-        match_labels: (!labels.is_empty()).then(|| {
-            labels
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        }),
-    })
-}
-
-fn with(mut solver: AcmeChallengeSolver, sel: Option<CertificateDnsNameSelector>) -> AcmeChallengeSolver {
-    solver.selector = sel;
-    solver
-}
+use crate::order::fixtures::{dns01, http01, selector, with};
 
 fn authz(identifier: &str, wildcard: bool, types: &[&str]) -> AcmeAuthorization {
     AcmeAuthorization {

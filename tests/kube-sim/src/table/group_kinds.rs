@@ -219,20 +219,10 @@ pub(super) fn deployment_columns() -> Vec<Column> {
         Column::new("Up-to-date", "string", status("updatedReplicas")),
         Column::new("Available", "string", status("availableReplicas")),
         Column::age(),
-        Column::new(
-            "Containers",
-            "string",
-            "Names of each container in the template.".into(),
-        )
-        .wide(),
-        Column::new(
-            "Images",
-            "string",
-            "Images referenced by each container in the template.".into(),
-        )
-        .wide(),
-        Column::new("Selector", "string", doc::<apps::DeploymentSpec>("selector")).wide(),
     ]
+    .into_iter()
+    .chain(template_columns(doc::<apps::DeploymentSpec>("selector")))
+    .collect()
 }
 
 /// `printDeployment` (`spec.replicas` defaults to 1).
@@ -276,6 +266,16 @@ pub(super) fn daemon_set_columns() -> Vec<Column> {
             doc::<k8s_openapi::api::core::v1::PodSpec>("nodeSelector"),
         ),
         Column::age(),
+    ]
+    .into_iter()
+    .chain(template_columns(doc::<apps::DaemonSetSpec>("selector")))
+    .collect()
+}
+
+/// The wide columns of workloads with a pod template: Containers, Images
+/// and Selector (described by `selector`).
+fn template_columns(selector: String) -> [Column; 3] {
+    [
         Column::new(
             "Containers",
             "string",
@@ -288,7 +288,7 @@ pub(super) fn daemon_set_columns() -> Vec<Column> {
             "Images referenced by each container in the template.".into(),
         )
         .wide(),
-        Column::new("Selector", "string", doc::<apps::DaemonSetSpec>("selector")).wide(),
+        Column::new("Selector", "string", selector).wide(),
     ]
 }
 
