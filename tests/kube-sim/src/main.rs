@@ -49,6 +49,11 @@ struct Args {
     /// Cut watch streams after this many seconds (0: never).
     #[arg(long, env = "KUBE_SIM_WATCH_CUT_SECONDS", default_value_t = 0)]
     watch_cut_seconds: u64,
+    /// Accept loopback addresses (127.0.0.0/8, ::1) in EndpointSlices, which
+    /// a real API server refuses, so that Services can route to processes
+    /// listening on loopback (the demo, local runs).
+    #[arg(long, env = "KUBE_SIM_ALLOW_LOOPBACK_ENDPOINTS")]
+    allow_loopback_endpoints: bool,
     /// Log format.
     #[arg(long, env = "KUBE_SIM_LOG_FORMAT", value_parser = ["plain", "json"], default_value = "plain")]
     log_format: String,
@@ -92,6 +97,7 @@ async fn main() -> anyhow::Result<()> {
         },
         history: args.history,
         state_file: args.state_file,
+        allow_loopback_endpoints: args.allow_loopback_endpoints,
         faults: Faults {
             rules: args.faults,
             latency_ms: args.latency_ms,

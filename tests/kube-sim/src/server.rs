@@ -69,6 +69,10 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Faults to inject from the start.
     pub faults: Faults,
+    /// Accept loopback addresses (127.0.0.0/8, ::1) in EndpointSlices, which
+    /// a real API server refuses: lets a test or demo route to processes
+    /// that listen on the loopback interface.
+    pub allow_loopback_endpoints: bool,
 }
 
 impl Default for Config {
@@ -80,6 +84,7 @@ impl Default for Config {
             history: DEFAULT_HISTORY,
             state_file: None,
             faults: Faults::default(),
+            allow_loopback_endpoints: false,
         }
     }
 }
@@ -127,13 +132,15 @@ impl KubeSim {
             ensure_namespace(&mut state, ns);
         }
         let (shutdown, shutdown_rx) = tokio::sync::watch::channel(false);
-        let sim = Arc::new(Sim::new(
+        let mut sim = Sim::new(
             state,
             config.auth.clone(),
             config.faults,
             format!("{}:{}", addr.ip(), addr.port()),
             shutdown_rx.clone(),
-        ));
+        );
+        sim.allow_loopback_endpoints = config.allow_loopback_endpoints;
+        let sim = Arc::new(sim);
         tracing::info!(url = %format!("{scheme}://{addr}"), "kube-sim is serving");
         let task = tokio::spawn(serve(listener, tls, sim.clone(), shutdown_rx));
         Ok(Self {

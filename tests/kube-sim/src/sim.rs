@@ -173,6 +173,8 @@ pub struct Sim {
     pub server_address: String,
     /// Closed when the server shuts down, ending watch streams.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Accept loopback addresses in EndpointSlices (see `Config`).
+    pub allow_loopback_endpoints: bool,
     seed: Mutex<u64>,
 }
 
@@ -193,6 +195,7 @@ impl Sim {
             stats: Mutex::new(Stats::default()),
             server_address,
             shutdown,
+            allow_loopback_endpoints: false,
             seed: Mutex::new(seed),
         }
     }

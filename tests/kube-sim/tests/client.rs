@@ -648,3 +648,32 @@ async fn the_state_file_survives_a_restart() {
     assert_eq!(kept.spec.secret_name, "kept");
     let _ = std::fs::remove_file(&path);
 }
+
+/// EndpointSlices refuse loopback addresses as a real API server does, unless
+/// kube-sim is told to accept them (local runs route to loopback processes).
+#[tokio::test]
+async fn loopback_endpoints_refused_unless_allowed() {
+    use k8s_openapi::api::discovery::v1::EndpointSlice;
+    let slice: EndpointSlice = serde_json::from_value(json!({
+        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "local", "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": ["127.0.0.1"], "conditions": {"ready": true}}],
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]
+    }))
+    .unwrap();
+
+    let strict = Harness::start().await;
+    let api: Api<EndpointSlice> = Api::namespaced(strict.client.clone(), "default");
+    let err = api.create(&PostParams::default(), &slice).await.unwrap_err();
+    assert!(err.to_string().contains("loopback"), "{err}");
+
+    let relaxed = Harness::with(kube_sim::Config {
+        allow_loopback_endpoints: true,
+        ..Default::default()
+    })
+    .await;
+    let api: Api<EndpointSlice> = Api::namespaced(relaxed.client.clone(), "default");
+    let created = api.create(&PostParams::default(), &slice).await.unwrap();
+    assert_eq!(created.endpoints.unwrap()[0].addresses, vec!["127.0.0.1".to_string()]);
+}

@@ -72,7 +72,13 @@ fn check_type(rt: &ResourceType, object: &mut Value) -> ApiResult<()> {
 /// Admission: validation of metadata and of the kind, CRD schema pruning,
 /// defaulting and validation (with CEL), unknown fields per
 /// `fieldValidation`. Returns the warnings.
-fn admit(rt: &ResourceType, object: &mut Value, old: Option<&Value>, ctx: &Ctx) -> ApiResult<Vec<String>> {
+fn admit(
+    sim: &Sim,
+    rt: &ResourceType,
+    object: &mut Value,
+    old: Option<&Value>,
+    ctx: &Ctx,
+) -> ApiResult<Vec<String>> {
     let mode = field_validation(ctx)?;
     if let Some(message) = validation::decode_error(rt, object) {
         return Err(ApiError::bad_request(message));
@@ -128,6 +134,9 @@ fn admit(rt: &ResourceType, object: &mut Value, old: Option<&Value>, ctx: &Ctx) 
         )));
     }
     causes.extend(validation::validate(rt, object, old));
+    if sim.allow_loopback_endpoints && rt.group == "discovery.k8s.io" && rt.kind == "EndpointSlice" {
+        causes.retain(|cause| !cause.message.contains("may not be in the loopback range"));
+    }
     if !causes.is_empty() {
         return Err(ApiError::invalid(&rt.group, &rt.kind, &name, causes));
     }
@@ -221,7 +230,7 @@ pub(super) fn create(sim: &Sim, rt: &ResourceType, ns: &str, ctx: &Ctx) -> ApiRe
     }
     let dry = dry_run(ctx)?;
     let mut object = lifecycle::prepare_create(&state, rt, ns, object)?;
-    let warnings = admit(rt, &mut object, None, ctx)?;
+    let warnings = admit(sim, rt, &mut object, None, ctx)?;
     apply::record_update(
         rt,
         None,
@@ -264,7 +273,7 @@ pub(super) fn update(
         .cloned()
         .ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
     let mut result = lifecycle::prepare_update(rt, &old, new, part(status))?;
-    let warnings = admit(rt, &mut result, Some(&old), ctx)?;
+    let warnings = admit(sim, rt, &mut result, Some(&old), ctx)?;
     apply::record_update(
         rt,
         Some(&old),
@@ -352,7 +361,7 @@ pub(super) fn patch(
                 let merged = apply::apply_checked(rt, None, &applied, &manager, force, None, &now)
                     .map_err(|e| apply_error(rt, name, e))?;
                 let mut object = lifecycle::prepare_create(&state, rt, ns, merged)?;
-                let warnings = admit(rt, &mut object, None, ctx)?;
+                let warnings = admit(sim, rt, &mut object, None, ctx)?;
                 if dry {
                     return Ok(created(rt, object, &warnings));
                 }
@@ -370,12 +379,22 @@ pub(super) fn patch(
                 &now,
             )
             .map_err(|e| apply_error(rt, name, e))?;
-            return finish_patch(&mut state, rt, &old, merged, status, dry, ctx, None);
+            return finish_patch(sim, &mut state, rt, &old, merged, status, dry, ctx, None);
         }
         "application/merge-patch+json" => {
             let old = old.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
             let patched = patch::merge_patch(&old, &body).map_err(patch_error)?;
-            return finish_patch(&mut state, rt, &old, patched, status, dry, ctx, Some(&manager));
+            return finish_patch(
+                sim,
+                &mut state,
+                rt,
+                &old,
+                patched,
+                status,
+                dry,
+                ctx,
+                Some(&manager),
+            );
         }
         "application/json-patch+json" => {
             let old = old.ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
@@ -394,11 +413,22 @@ pub(super) fn patch(
         .get(rt, ns, name)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
-    finish_patch(&mut state, rt, &old, patched, status, dry, ctx, Some(&manager))
+    finish_patch(
+        sim,
+        &mut state,
+        rt,
+        &old,
+        patched,
+        status,
+        dry,
+        ctx,
+        Some(&manager),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
 fn finish_patch(
+    sim: &Sim,
     state: &mut State,
     rt: &ResourceType,
     old: &Value,
@@ -409,7 +439,7 @@ fn finish_patch(
     update_manager: Option<&str>,
 ) -> ApiResult<Response<Body>> {
     let mut result = lifecycle::prepare_update(rt, old, patched, part(status))?;
-    let warnings = admit(rt, &mut result, Some(old), ctx)?;
+    let warnings = admit(sim, rt, &mut result, Some(old), ctx)?;
     if let Some(manager) = update_manager {
         apply::record_update(
             rt,
