@@ -93,7 +93,10 @@ pub(super) async fn generate_key(
             ..Default::default()
         },
         type_: Some("Opaque".into()),
-        data: Some(BTreeMap::from([("tls.key".to_string(), pem_key(&key))])),
+        data: Some(BTreeMap::from([(
+            super::observe::account_key_name(acme).to_string(),
+            pem_key(&key),
+        )])),
         ..Default::default()
     };
     let api: Api<Secret> = Api::namespaced(ctx.client.clone(), namespace);
@@ -248,7 +251,10 @@ pub(super) async fn register_with_eab(
             ..Default::default()
         },
         type_: Some("Opaque".into()),
-        data: Some(BTreeMap::from([("tls.key".to_string(), pem_key(&key))])),
+        data: Some(BTreeMap::from([(
+            super::observe::account_key_name(acme).to_string(),
+            pem_key(&key),
+        )])),
         ..Default::default()
     };
     Api::<Secret>::namespaced(ctx.client.clone(), namespace)

@@ -43,7 +43,7 @@ pub struct Observed {
 /// The keys of the account Secret.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SecretKeys {
-    /// `tls.key`, the user's (or cert-manager's) key.
+    /// The user's (or cert-manager's) key: `privateKeySecretRef.key`, `tls.key` by default.
     pub user: Option<AccountKey>,
     /// [`P256_KEY`], the operator's P-256 key beside an RSA `tls.key`.
     pub side: Option<Vec<u8>>,
@@ -193,8 +193,9 @@ pub fn decide(
             return Decision::NotReady {
                 reason: reasons::ERR_INIT_ISSUER,
                 message: format!(
-                    "Secret {} has no tls.key and account key generation is disabled",
-                    acme.private_key_secret_ref.name
+                    "Secret {} has no {} and account key generation is disabled",
+                    acme.private_key_secret_ref.name,
+                    super::observe::account_key_name(acme)
                 ),
             };
         }

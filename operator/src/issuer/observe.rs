@@ -12,10 +12,20 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::pki::keys::{EcCurve, KeyKind, PrivateKey};
 
-/// Reads the account key from a Secret's `tls.key`.
+/// The data key of the account key in its Secret: `privateKeySecretRef.key`,
+/// `tls.key` when unset (as cert-manager reads it).
+pub fn account_key_name(acme: &AcmeIssuer) -> &str {
+    acme.private_key_secret_ref
+        .key
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .unwrap_or("tls.key")
+}
+
+/// Reads an account key from PEM.
 pub fn read_key(pem: &[u8]) -> AccountKey {
     let Ok(text) = std::str::from_utf8(pem) else {
-        return AccountKey::Unreadable("tls.key is not PEM text".into());
+        return AccountKey::Unreadable("the account key is not PEM text".into());
     };
     match PrivateKey::from_pem(text) {
         Ok(key) if key.kind() == KeyKind::Ecdsa(EcCurve::P256) => AccountKey::P256(key.pkcs8_der().to_vec()),
@@ -24,11 +34,11 @@ pub fn read_key(pem: &[u8]) -> AccountKey {
     }
 }
 
-/// The keys of an account Secret.
-pub fn secret_keys(secret: &Secret) -> SecretKeys {
+/// The keys of an account Secret; `key_name` is [`account_key_name`].
+pub fn secret_keys(secret: &Secret, key_name: &str) -> SecretKeys {
     let data = secret.data.clone().unwrap_or_default();
     SecretKeys {
-        user: data.get("tls.key").map(|v| read_key(&v.0)),
+        user: data.get(key_name).map(|v| read_key(&v.0)),
         side: data.get(P256_KEY).and_then(|v| match read_key(&v.0) {
             AccountKey::P256(k) => Some(k),
             _ => None,
@@ -93,7 +103,7 @@ pub async fn observe(
                     .is_some_and(|r| r.contains("accountDoesNotExist"))
         });
     Ok(Observed {
-        secret: secret.as_ref().map(secret_keys),
+        secret: secret.as_ref().map(|s| secret_keys(s, account_key_name(acme))),
         eab,
         account_lost,
     })

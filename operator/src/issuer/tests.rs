@@ -235,3 +235,38 @@ fn account_urls_must_belong_to_the_server() {
     ));
     assert!(!same_origin("not a url", "https://acme.test/dir"));
 }
+
+#[test]
+fn the_account_key_is_read_from_the_data_key_the_issuer_names() {
+    use k8s_openapi::ByteString;
+    use k8s_openapi::api::core::v1::Secret;
+
+    use super::observe::{account_key_name, secret_keys};
+
+    use crate::pki::keys::{EcCurve, KeyKind, PrivateKey};
+    let key = PrivateKey::generate(KeyKind::Ecdsa(EcCurve::P256)).expect("generates");
+    let key = crate::pki::pem::encode("PRIVATE KEY", key.pkcs8_der());
+    let secret = Secret {
+        data: Some([("account.pem".to_string(), ByteString(key.into_bytes()))].into()),
+        ..Default::default()
+    };
+    let IssuerConfig {
+        acme: Some(custom), ..
+    } = acme(json!({"privateKeySecretRef": {"name": "account", "key": "account.pem"}}))
+    else {
+        panic!("acme issuer")
+    };
+    let IssuerConfig {
+        acme: Some(default), ..
+    } = acme(json!({}))
+    else {
+        panic!("acme issuer")
+    };
+    assert_eq!(account_key_name(&custom), "account.pem");
+    assert_eq!(account_key_name(&default), "tls.key");
+    assert!(matches!(
+        secret_keys(&secret, account_key_name(&custom)).user,
+        Some(AccountKey::P256(_))
+    ));
+    assert!(secret_keys(&secret, account_key_name(&default)).user.is_none());
+}

@@ -15,7 +15,7 @@ use passerelle_crds::v1::{ClusterIssuer, Issuer, IssuerConfig, IssuerStatus};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::issuer::decide::usable_key;
-use crate::issuer::observe::secret_keys;
+use crate::issuer::observe::{account_key_name, secret_keys};
 
 /// What was found of the issuer an object refers to.
 #[derive(Clone, Debug, PartialEq)]
@@ -143,7 +143,7 @@ pub async fn account_key(
             name: format!("{secret_namespace}/{name}"),
             source,
         })?;
-    Ok(secret.and_then(|s| usable_key(&secret_keys(&s)).cloned()))
+    Ok(secret.and_then(|s| usable_key(&secret_keys(&s, account_key_name(acme))).cloned()))
 }
 
 /// Whether an ACME failure says the CA does not know the account (RFC 8555
