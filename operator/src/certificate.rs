@@ -38,7 +38,7 @@ use tracing::Instrument;
 use self::decide::Decision;
 use crate::context::Context;
 use crate::error::{Error, Result, is_conflict};
-use crate::metrics::{CertificateLabels, ControllerLabels, ReadyLabels};
+use crate::metrics::{CertificateLabels, ControllerLabels};
 
 /// What the Certificate reconciler shares: the context and the caches it
 /// lists leftovers from.
@@ -173,9 +173,7 @@ fn status_of(decision: &Decision) -> Option<&CertificateStatus> {
     }
 }
 
-/// Sets cert-manager's per-Certificate gauges: expiration and renewal
-/// times (seconds since the epoch) and the ready status (1 for the current
-/// condition status, 0 for the others).
+/// Sets cert-manager's per-Certificate gauges from the status.
 fn record_metrics(ctx: &Context, cert: &Certificate, status: &CertificateStatus) {
     let issuer = defaults::issuer_ref(&cert.spec.issuer_ref);
     let labels = CertificateLabels {
@@ -187,34 +185,14 @@ fn record_metrics(ctx: &Context, cert: &Certificate, status: &CertificateStatus)
     };
     let seconds =
         |t: &Option<passerelle_crds::meta::Time>| t.as_ref().map_or(0.0, |t| t.0.as_second() as f64);
-    ctx.metrics
-        .expiration
-        .get_or_create(&labels)
-        .set(seconds(&status.not_after));
-    ctx.metrics
-        .renewal
-        .get_or_create(&labels)
-        .set(seconds(&status.renewal_time));
     let ready = crate::conditions::get(&status.conditions, conditions::READY)
         .map_or(ConditionStatus::Unknown, |c| c.status);
-    for value in [
-        ConditionStatus::True,
-        ConditionStatus::False,
-        ConditionStatus::Unknown,
-    ] {
-        let labels = ReadyLabels {
-            name: labels.name.clone(),
-            namespace: labels.namespace.clone(),
-            condition: value.to_string(),
-            issuer_name: labels.issuer_name.clone(),
-            issuer_kind: labels.issuer_kind.clone(),
-            issuer_group: labels.issuer_group.clone(),
-        };
-        ctx.metrics
-            .ready
-            .get_or_create(&labels)
-            .set(if value == ready { 1.0 } else { 0.0 });
-    }
+    ctx.metrics.record_certificate(
+        labels,
+        seconds(&status.not_after),
+        seconds(&status.renewal_time),
+        &ready.to_string(),
+    );
 }
 
 /// An Api of `K` in the watched namespace, or in all.
@@ -252,7 +230,9 @@ pub async fn run(ctx: Arc<Context>) {
         secrets,
         requests,
     });
-    let controller = Controller::new(scoped::<Certificate>(&ctx), watcher::Config::default())
+    let controller = Controller::new(scoped::<Certificate>(&ctx), watcher::Config::default());
+    let forget_deleted = forget_deleted_metrics(ctx.clone(), controller.store());
+    let controller = controller
         .with_config(kube::runtime::controller::Config::default().concurrency(concurrency))
         .owns(scoped::<CertificateRequest>(&ctx), watcher::Config::default())
         .watches(scoped::<Secret>(&ctx), managed, |s: Secret| {
@@ -266,5 +246,22 @@ pub async fn run(ctx: Arc<Context>) {
             shared,
         )
         .for_each(|_| futures::future::ready(()));
-    futures::join!(controller, secrets_cache, requests_cache);
+    futures::join!(controller, secrets_cache, requests_cache, forget_deleted);
+}
+
+/// Every minute, removes the gauges of Certificates that no longer exist
+/// (the controller is not called for a deleted object).
+async fn forget_deleted_metrics(ctx: Arc<Context>, certificates: reflector::Store<Certificate>) {
+    if certificates.wait_until_ready().await.is_err() {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        ctx.metrics.forget_certificates_except(|namespace, name| {
+            certificates
+                .get(&reflector::ObjectRef::new(name).within(namespace))
+                .is_some()
+        });
+    }
 }

@@ -1,7 +1,9 @@
 //! Prometheus metrics, with cert-manager's names where it has them so that
 //! existing dashboards and alerts keep working.
 
+use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -89,6 +91,9 @@ pub struct Metrics {
     pub syncs: Family<ControllerLabels, Gauge>,
     /// `passerelle_reconcile_errors_total`
     pub failures: Family<FailureLabels, Counter>,
+    /// The labels last recorded per Certificate (namespace, name), so that a
+    /// deleted Certificate's series, or those of its former issuer, go away.
+    recorded: Arc<Mutex<HashMap<(String, String), CertificateLabels>>>,
 }
 
 impl Default for Metrics {
@@ -102,7 +107,21 @@ impl Default for Metrics {
             acme_duration: Family::new_with_constructor(acme_histogram),
             syncs: Family::default(),
             failures: Family::default(),
+            recorded: Arc::default(),
         }
+    }
+}
+
+const READY_VALUES: [&str; 3] = ["True", "False", "Unknown"];
+
+fn ready_labels(labels: &CertificateLabels, condition: &str) -> ReadyLabels {
+    ReadyLabels {
+        name: labels.name.clone(),
+        namespace: labels.namespace.clone(),
+        condition: condition.to_string(),
+        issuer_name: labels.issuer_name.clone(),
+        issuer_kind: labels.issuer_kind.clone(),
+        issuer_group: labels.issuer_group.clone(),
     }
 }
 
@@ -111,6 +130,57 @@ fn acme_histogram() -> Histogram {
 }
 
 impl Metrics {
+    /// Sets a Certificate's gauges: expiration and renewal times (seconds
+    /// since the epoch, 0 when unknown) and its Ready status (1 for
+    /// `ready`, 0 for the other two values). The series of a former
+    /// issuer of the same Certificate are removed.
+    pub fn record_certificate(&self, labels: CertificateLabels, expiration: f64, renewal: f64, ready: &str) {
+        let key = (labels.namespace.clone(), labels.name.clone());
+        let previous = self
+            .recorded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, labels.clone());
+        if let Some(previous) = previous.filter(|p| *p != labels) {
+            self.remove_series(&previous);
+        }
+        self.expiration.get_or_create(&labels).set(expiration);
+        self.renewal.get_or_create(&labels).set(renewal);
+        for value in READY_VALUES {
+            self.ready
+                .get_or_create(&ready_labels(&labels, value))
+                .set(if value == ready { 1.0 } else { 0.0 });
+        }
+    }
+
+    /// Removes the series of every recorded Certificate for which `exists`
+    /// (namespace, name) is false: deleted Certificates leave no gauges.
+    pub fn forget_certificates_except(&self, exists: impl Fn(&str, &str) -> bool) {
+        let gone: Vec<CertificateLabels> = {
+            let mut recorded = self
+                .recorded
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let gone: Vec<_> = recorded
+                .keys()
+                .filter(|(ns, name)| !exists(ns, name))
+                .cloned()
+                .collect();
+            gone.iter().filter_map(|key| recorded.remove(key)).collect()
+        };
+        for labels in gone {
+            self.remove_series(&labels);
+        }
+    }
+
+    fn remove_series(&self, labels: &CertificateLabels) {
+        self.expiration.remove(labels);
+        self.renewal.remove(labels);
+        for value in READY_VALUES {
+            self.ready.remove(&ready_labels(labels, value));
+        }
+    }
+
     /// Registers every metric.
     pub fn register(registry: &mut Registry) -> Self {
         let m = Self::default();
@@ -150,5 +220,55 @@ impl Metrics {
             m.failures.clone(),
         );
         m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exposition(registry: &Registry) -> String {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, registry).unwrap();
+        text
+    }
+
+    fn labels(name: &str, issuer: &str) -> CertificateLabels {
+        CertificateLabels {
+            name: name.into(),
+            namespace: "default".into(),
+            issuer_name: issuer.into(),
+            issuer_kind: "Issuer".into(),
+            issuer_group: "cert-manager.io".into(),
+        }
+    }
+
+    #[test]
+    fn a_changed_issuer_or_a_deleted_certificate_leaves_no_series() {
+        let mut registry = Registry::default();
+        let metrics = Metrics::register(&mut registry);
+        metrics.record_certificate(labels("a", "old"), 2.0, 1.0, "True");
+        metrics.record_certificate(labels("b", "old"), 2.0, 1.0, "False");
+        metrics.record_certificate(labels("a", "new"), 3.0, 1.5, "True");
+        let text = exposition(&registry);
+        assert!(
+            !text.contains(r#"name="a",namespace="default",issuer_name="old""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"name="a",namespace="default",issuer_name="new""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"name="b",namespace="default",issuer_name="old""#),
+            "{text}"
+        );
+
+        metrics.forget_certificates_except(|_, name| name == "a");
+        let text = exposition(&registry);
+        assert!(!text.contains(r#"name="b""#), "{text}");
+        assert!(text.contains(
+            r#"certmanager_certificate_ready_status{name="a",namespace="default",condition="True",issuer_name="new""#
+        ));
     }
 }
