@@ -176,6 +176,27 @@ fn without(object: &Value, fields: &[&str]) -> Value {
 /// Computes the object an update of `old` with `new` stores: immutable
 /// metadata carried over, the status subresource honoured, generation
 /// bumped on a spec change. Checks the resourceVersion precondition.
+/// A Secret's `stringData` is write-only: the API server merges it into
+/// `data` (base64, `stringData` winning on the same key) and never stores it.
+pub fn fold_string_data(object: &mut Value) {
+    use base64::Engine as _;
+    let Some(fields) = object.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(strings)) = fields.remove("stringData") else {
+        return;
+    };
+    let data = fields.entry("data").or_insert_with(|| json!({}));
+    if !data.is_object() {
+        *data = json!({});
+    }
+    let data = data.as_object_mut().expect("data is an object");
+    for (key, value) in strings {
+        let text = value.as_str().unwrap_or_default();
+        data.insert(key, json!(base64::engine::general_purpose::STANDARD.encode(text)));
+    }
+}
+
 pub fn prepare_update(rt: &ResourceType, old: &Value, mut new: Value, part: Part) -> ApiResult<Value> {
     let name = meta(old, "name").unwrap_or_default();
     match meta(&new, "resourceVersion").filter(|rv| !rv.is_empty()) {

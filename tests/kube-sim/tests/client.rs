@@ -675,5 +675,35 @@ async fn loopback_endpoints_refused_unless_allowed() {
     .await;
     let api: Api<EndpointSlice> = Api::namespaced(relaxed.client.clone(), "default");
     let created = api.create(&PostParams::default(), &slice).await.unwrap();
-    assert_eq!(created.endpoints.unwrap()[0].addresses, vec!["127.0.0.1".to_string()]);
+    assert_eq!(
+        created.endpoints.unwrap()[0].addresses,
+        vec!["127.0.0.1".to_string()]
+    );
+}
+
+/// `stringData` is merged into `data` on write and never stored, as the API
+/// server does.
+#[tokio::test]
+async fn secret_string_data_is_folded_into_data() {
+    let h = Harness::start().await;
+    let api: Api<Secret> = Api::namespaced(h.client.clone(), "default");
+    let secret: Secret = serde_json::from_value(json!({
+        "metadata": {"name": "s"}, "data": {"a": "b2xk", "b": "Yg=="}, "stringData": {"a": "new"}
+    }))
+    .unwrap();
+    let created = api.create(&PostParams::default(), &secret).await.unwrap();
+    assert!(created.string_data.is_none());
+    let data = created.data.unwrap();
+    assert_eq!(data["a"].0, b"new");
+    assert_eq!(data["b"].0, b"b");
+    let patched = api
+        .patch(
+            "s",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"stringData": {"c": "see"}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.data.unwrap()["c"].0, b"see");
+    assert!(api.get("s").await.unwrap().string_data.is_none());
 }

@@ -140,6 +140,9 @@ fn admit(
     if !causes.is_empty() {
         return Err(ApiError::invalid(&rt.group, &rt.kind, &name, causes));
     }
+    if rt.group.is_empty() && rt.kind == "Secret" {
+        lifecycle::fold_string_data(object);
+    }
     Ok(warnings)
 }
 
