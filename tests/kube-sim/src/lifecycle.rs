@@ -173,9 +173,6 @@ fn without(object: &Value, fields: &[&str]) -> Value {
     copy
 }
 
-/// Computes the object an update of `old` with `new` stores: immutable
-/// metadata carried over, the status subresource honoured, generation
-/// bumped on a spec change. Checks the resourceVersion precondition.
 /// A Secret's `stringData` is write-only: the API server merges it into
 /// `data` (base64, `stringData` winning on the same key) and never stores it.
 pub fn fold_string_data(object: &mut Value) {
@@ -197,6 +194,9 @@ pub fn fold_string_data(object: &mut Value) {
     }
 }
 
+/// Computes the object an update of `old` with `new` stores: immutable
+/// metadata carried over, the status subresource honoured, generation
+/// bumped on a spec change. Checks the resourceVersion precondition.
 pub fn prepare_update(rt: &ResourceType, old: &Value, mut new: Value, part: Part) -> ApiResult<Value> {
     let name = meta(old, "name").unwrap_or_default();
     match meta(&new, "resourceVersion").filter(|rv| !rv.is_empty()) {
