@@ -123,6 +123,7 @@ async fn reconcile_inner(cert: Arc<Certificate>, shared: Arc<Shared>) -> Result<
         Decision::CreateKeySecret { name, reuse_current } => {
             act::create_key_secret(cert, ctx, &observed, &name, reuse_current)
                 .await
+                .inspect(|()| crate::crashpoint::reached("key-secret-created"))
                 .map(step)
         }
         Decision::DeleteKeySecret { name } => act::delete_key_secret(cert, ctx, &name).await.map(step),
@@ -132,6 +133,7 @@ async fn reconcile_inner(cert: Arc<Certificate>, shared: Arc<Shared>) -> Result<
             key_secret,
         } => act::create_request(cert, ctx, &observed, &name, revision, &key_secret, now)
             .await
+            .inspect(|()| crate::crashpoint::reached("certificate-request-created"))
             .map(step),
         Decision::DeleteRequest { name } => act::delete_request(cert, ctx, &name).await.map(step),
         Decision::WaitForRequest { .. } => Ok(step(())),

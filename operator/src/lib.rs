@@ -18,6 +18,7 @@ pub mod coexistence;
 pub mod conditions;
 pub mod config;
 pub mod context;
+pub mod crashpoint;
 pub mod error;
 pub mod events;
 pub mod issuer;

@@ -230,6 +230,7 @@ pub async fn accept(
         }
         Err(e) => return Err(e),
     }
+    crate::crashpoint::reached("challenge-accepted");
     cctx.local()
         .self_check_attempts
         .remove(&challenge.uid().unwrap_or_default());

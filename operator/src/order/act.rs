@@ -173,6 +173,7 @@ pub async fn create_order(
         }
     }
     tracing::info!(order = %url, "Created ACME order");
+    crate::crashpoint::reached("order-created");
     Ok(requeue(order, ctx))
 }
 
@@ -309,6 +310,7 @@ pub async fn finalize(order: &Order, ctx: &Context, live: Live, csr_der: &[u8]) 
         Ok(()) => {
             let state = order_state(acme_order.state().status);
             tracing::info!(order = %acme_order.url(), %state, "Finalized ACME order");
+            crate::crashpoint::reached("order-finalized");
             poll(order, ctx, state, Duration::from_secs(1)).await
         }
         // Finalized meanwhile (by this Order's previous reconcile whose

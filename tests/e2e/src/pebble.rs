@@ -63,6 +63,9 @@ pub struct PebbleOptions {
     /// Validity of issued certificates; `None` keeps pebble's default (five
     /// years). Short values let tests reach renewal quickly.
     pub certificate_validity: Option<Duration>,
+    /// External Account Binding keys (key ID, base64url HMAC key), RFC 8555
+    /// §7.3.4. When not empty, pebble requires EAB for every new account.
+    pub eab_keys: Vec<(String, String)>,
 }
 
 impl PebbleOptions {
@@ -75,6 +78,7 @@ impl PebbleOptions {
             domain_blocklist: Vec::new(),
             dns_default_ipv4: "127.0.0.1".to_string(),
             certificate_validity: None,
+            eab_keys: Vec::new(),
         }
     }
 }

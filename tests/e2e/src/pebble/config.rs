@@ -69,7 +69,12 @@ pub(crate) fn pebble_config(
         "httpPort": opts.http_port,
         "tlsPort": ports.tls_alpn,
         "ocspResponderURL": "",
-        "externalAccountBindingRequired": false,
+        "externalAccountBindingRequired": !opts.eab_keys.is_empty(),
+        "externalAccountMACKeys": opts
+            .eab_keys
+            .iter()
+            .map(|(id, key)| (id.clone(), Value::String(key.clone())))
+            .collect::<serde_json::Map<String, Value>>(),
         "domainBlocklist": opts.domain_blocklist,
     });
     if let (Some(validity), Some(object)) = (opts.certificate_validity, pebble.as_object_mut()) {
