@@ -37,19 +37,96 @@ pub struct Config {
     pub issuance_backoff_max: Duration,
     /// Give Secrets an ownerReference to their Certificate.
     pub enable_certificate_owner_ref: bool,
-    /// The Issuer used by ingress-shim for `kubernetes.io/tls-acme`.
-    pub default_issuer: Option<DefaultIssuer>,
+    /// ingress-shim's defaults: the issuer of Ingresses annotated
+    /// `kubernetes.io/tls-acme: "true"`, and the kind and group of the
+    /// others.
+    pub default_issuer: DefaultIssuer,
+    /// Leader election; `None` reconciles at once, alone (one replica,
+    /// tests).
+    pub leader_election: Option<LeaderElection>,
 }
 
-/// ingress-shim's default issuer.
+/// ingress-shim's defaults (cert-manager's `--default-issuer-*` flags).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DefaultIssuer {
-    /// Name.
-    pub name: String,
-    /// Kind (`Issuer` or `ClusterIssuer`).
+    /// The issuer of Ingresses annotated `kubernetes.io/tls-acme: "true"`
+    /// that name none; without it they get a Warning Event.
+    pub name: Option<String>,
+    /// The kind given to that issuer (`Issuer` or `ClusterIssuer`).
     pub kind: String,
-    /// Group.
+    /// The group given to every issuer ingress-shim references, unless the
+    /// Ingress says otherwise.
     pub group: String,
+}
+
+impl Default for DefaultIssuer {
+    fn default() -> Self {
+        Self {
+            name: None,
+            kind: passerelle_crds::defaults::DEFAULT_ISSUER_KIND.into(),
+            group: passerelle_crds::defaults::DEFAULT_ISSUER_GROUP.into(),
+        }
+    }
+}
+
+/// How replicas elect the one that reconciles, over a
+/// `coordination.k8s.io/v1` Lease (client-go's rules, cert-manager's
+/// durations).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaderElection {
+    /// Namespace of the Lease.
+    pub namespace: String,
+    /// Name of the Lease.
+    pub name: String,
+    /// This replica's identity in the Lease (`holderIdentity`): unique per
+    /// process.
+    pub identity: String,
+    /// How long a Lease holds without renewal; a standby replica takes
+    /// over after it (cert-manager: 60 s).
+    pub lease_duration: Duration,
+    /// How long the leader keeps trying to renew before giving up
+    /// (cert-manager: 40 s).
+    pub renew_deadline: Duration,
+    /// The wait between attempts to acquire or renew (cert-manager: 15 s).
+    pub retry_period: Duration,
+}
+
+impl LeaderElection {
+    /// cert-manager's durations for the Lease `passerelle-operator` in
+    /// `namespace`.
+    pub fn new(namespace: impl Into<String>, identity: impl Into<String>) -> Self {
+        Self {
+            namespace: namespace.into(),
+            name: "passerelle-operator".into(),
+            identity: identity.into(),
+            lease_duration: Duration::from_secs(60),
+            renew_deadline: Duration::from_secs(40),
+            retry_period: Duration::from_secs(15),
+        }
+    }
+
+    /// client-go's checks: the Lease outlives the renew deadline, which
+    /// outlives 1.2 retry periods (the jitter), and none is zero.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.retry_period.is_zero() {
+            return Err("the leader election retry period must be positive".into());
+        }
+        if self.lease_duration <= self.renew_deadline {
+            return Err(format!(
+                "the leader election lease duration ({:?}) must be greater than the renew deadline ({:?})",
+                self.lease_duration, self.renew_deadline
+            ));
+        }
+        if self.renew_deadline <= self.retry_period.mul_f64(crate::leader::JITTER_FACTOR) {
+            return Err(format!(
+                "the leader election renew deadline ({:?}) must be greater than {} times the retry period ({:?})",
+                self.renew_deadline,
+                crate::leader::JITTER_FACTOR,
+                self.retry_period
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Config {
@@ -69,7 +146,8 @@ impl Default for Config {
             issuance_backoff_base: Duration::from_secs(3600),
             issuance_backoff_max: Duration::from_secs(32 * 3600),
             enable_certificate_owner_ref: false,
-            default_issuer: None,
+            default_issuer: DefaultIssuer::default(),
+            leader_election: None,
         }
     }
 }

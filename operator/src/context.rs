@@ -27,7 +27,8 @@ pub struct Context {
     /// The time.
     pub clock: SharedClock,
     /// Whether reconciles may act (false while cert-manager still holds its
-    /// leader Lease, or while this replica is not the leader).
+    /// leader Lease). A replica that is not the leader runs no controller
+    /// at all (see [`crate::leader`]).
     pub active: Arc<AtomicBool>,
 }
 

@@ -7,6 +7,10 @@
 //! chooses what to do from the observed objects and the time; a thin layer
 //! does it. Each step is persisted in the API before the next begins, so a
 //! restart resumes where it stopped.
+//!
+//! ingress-shim makes Certificates for annotated Ingresses; leader election
+//! over a Lease lets several replicas run, one reconciling, all serving
+//! HTTP-01 challenges.
 
 pub mod acme;
 pub mod admin;
@@ -21,7 +25,9 @@ pub mod context;
 pub mod crashpoint;
 pub mod error;
 pub mod events;
+pub mod ingress_shim;
 pub mod issuer;
+pub mod leader;
 pub mod legacy;
 pub mod metrics;
 pub mod order;

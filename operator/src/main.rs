@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser;
-use passerelle_operator::config::{Config, DefaultIssuer};
+use passerelle_operator::config::{Config, DefaultIssuer, LeaderElection};
 
 /// Reconciles cert-manager.io Issuers, Certificates and friends through ACME.
 #[derive(Debug, Parser)]
@@ -70,13 +70,32 @@ struct Args {
     /// ingress-shim: kind of the default issuer.
     #[arg(long, env = "PASSERELLE_DEFAULT_ISSUER_KIND", default_value = "Issuer")]
     default_issuer_kind: String,
-    /// ingress-shim: group of the default issuer.
+    /// ingress-shim: group of the default issuer, and of issuers named by
+    /// `cert-manager.io/issuer` without `cert-manager.io/issuer-group`.
     #[arg(
         long,
         env = "PASSERELLE_DEFAULT_ISSUER_GROUP",
         default_value = "cert-manager.io"
     )]
     default_issuer_group: String,
+    /// Run the controllers only while holding the leader Lease, so that
+    /// several replicas can run (all of them serve HTTP-01 challenges).
+    #[arg(long, env = "PASSERELLE_LEADER_ELECT", default_value_t = true, action = clap::ArgAction::Set)]
+    leader_elect: bool,
+    /// Namespace of the leader Lease `passerelle-operator` (default: the
+    /// cluster resource namespace).
+    #[arg(long, env = "PASSERELLE_LEADER_ELECTION_NAMESPACE")]
+    leader_election_namespace: Option<String>,
+    /// How long the leader Lease holds without renewal: a standby replica
+    /// takes over after it.
+    #[arg(long, env = "PASSERELLE_LEADER_ELECTION_LEASE_DURATION", default_value = "60s", value_parser = parse_duration)]
+    leader_election_lease_duration: Duration,
+    /// How long the leader retries renewing before it gives up and exits.
+    #[arg(long, env = "PASSERELLE_LEADER_ELECTION_RENEW_DEADLINE", default_value = "40s", value_parser = parse_duration)]
+    leader_election_renew_deadline: Duration,
+    /// The wait between attempts to acquire or renew the leader Lease.
+    #[arg(long, env = "PASSERELLE_LEADER_ELECTION_RETRY_PERIOD", default_value = "15s", value_parser = parse_duration)]
+    leader_election_retry_period: Duration,
     /// Log format.
     #[arg(long, env = "PASSERELLE_LOG_FORMAT", value_parser = ["plain", "json"], default_value = "plain")]
     log_format: String,
@@ -99,12 +118,29 @@ async fn main() -> anyhow::Result<()> {
     rustls::crypto::aws_lc_rs::default_provider()
         .install_default()
         .map_err(|_| anyhow::anyhow!("a rustls crypto provider was already installed"))?;
+    let cluster_resource_namespace = args
+        .cluster_resource_namespace
+        .or_else(|| std::env::var("POD_NAMESPACE").ok())
+        .unwrap_or_else(|| "passerelle".into());
+    let leader_election = match args.leader_elect {
+        true => {
+            let namespace = args
+                .leader_election_namespace
+                .unwrap_or_else(|| cluster_resource_namespace.clone());
+            let election = LeaderElection {
+                lease_duration: args.leader_election_lease_duration,
+                renew_deadline: args.leader_election_renew_deadline,
+                retry_period: args.leader_election_retry_period,
+                ..LeaderElection::new(namespace, passerelle_operator::leader::identity())
+            };
+            election.validate().map_err(anyhow::Error::msg)?;
+            Some(election)
+        }
+        false => None,
+    };
     let config = Config {
         namespace: args.namespace,
-        cluster_resource_namespace: args
-            .cluster_resource_namespace
-            .or_else(|| std::env::var("POD_NAMESPACE").ok())
-            .unwrap_or_else(|| "passerelle".into()),
+        cluster_resource_namespace,
         http01_solver_listen: args.http01_solver_listen,
         http01_solver_address: args.http01_solver_address,
         http01_self_check: args.http01_self_check,
@@ -117,11 +153,12 @@ async fn main() -> anyhow::Result<()> {
         issuance_backoff_base: args.issuance_backoff_base,
         issuance_backoff_max: args.issuance_backoff_max,
         enable_certificate_owner_ref: args.enable_certificate_owner_ref,
-        default_issuer: args.default_issuer_name.map(|name| DefaultIssuer {
-            name,
+        default_issuer: DefaultIssuer {
+            name: args.default_issuer_name.filter(|n| !n.is_empty()),
             kind: args.default_issuer_kind,
             group: args.default_issuer_group,
-        }),
+        },
+        leader_election,
     };
     let client = match &args.kubeconfig {
         Some(path) => {

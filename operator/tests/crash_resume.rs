@@ -91,7 +91,10 @@ fn operator(kubeconfig: &Path, port: u16, crash_at: Option<&str>, log: &Path) ->
             "127.0.0.1:0",
         ])
         .args(["--issuance-backoff-base", "1s"])
-        .env("RUST_LOG", std::env::var("CRASH_TEST_LOG").unwrap_or_else(|_| "info".into()))
+        .env(
+            "RUST_LOG",
+            std::env::var("CRASH_TEST_LOG").unwrap_or_else(|_| "info".into()),
+        )
         .env_remove(crashpoint::ENV)
         .stdout(log.try_clone().unwrap())
         .stderr(log);

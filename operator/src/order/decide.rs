@@ -293,11 +293,24 @@ fn pending(
                 event_reason: reasons::NOT_SUPPORTED,
             };
         }
+        // ingress-shim's `acme.cert-manager.io/http01-*` annotations,
+        // carried from the Certificate to the Order, override the solver's
+        // Ingress class or name (cert-manager's order controller does the same).
+        let solver = match crate::ingress_shim::overrides::apply(order.annotations(), selected.solver) {
+            Ok(solver) => solver,
+            Err(reason) => {
+                return Decision::Fail {
+                    state: State::Errored,
+                    reason,
+                    event_reason: reasons::ACME_FAILED,
+                };
+            }
+        };
         let challenge_name = challenge_name(&order.name_any(), &authz.url);
         if !observed.challenges.contains(&challenge_name) {
             missing.push(NewChallenge {
                 name: challenge_name,
-                spec: challenge_spec(order, authz, &selected, thumbprint),
+                spec: challenge_spec(order, authz, &selected, solver, thumbprint),
             });
         }
     }
@@ -310,11 +323,13 @@ fn pending(
     }
 }
 
-/// The spec of the Challenge of `authz`, solved by `selected`.
+/// The spec of the Challenge of `authz`, solved by `selected` (whose
+/// solver, with the Order's overrides applied, is `solver`).
 fn challenge_spec(
     order: &Order,
     authz: &AcmeAuthorization,
     selected: &solvers::Selected<'_>,
+    solver: passerelle_crds::acme::AcmeChallengeSolver,
     thumbprint: &str,
 ) -> ChallengeSpec {
     let token = selected.challenge.token.clone();
@@ -329,7 +344,7 @@ fn challenge_spec(
         // computes.
         key: format!("{token}.{thumbprint}"),
         token,
-        solver: selected.solver.clone(),
+        solver,
         issuer_ref: order.spec.issuer_ref.clone(),
     }
 }

@@ -534,3 +534,5 @@ fn csr_request_is_read_as_pem_or_der() {
     assert_eq!(csr_der(&der).unwrap(), csr.der().to_vec());
     assert!(csr_der(&base64::engine::general_purpose::STANDARD.encode("hello")).is_err());
 }
+
+mod overrides;
