@@ -161,7 +161,13 @@ fn proxy_daemonset_keeps_the_walkthrough_flags_on_unprivileged_ports() {
     let config = get(&objects, "ConfigMap", "passerelle-proxy")["data"]["traefik.toml"]
         .as_str()
         .unwrap();
-    assert!(config.contains("address = \":8000\"") && config.contains("entryPoint = \"https\""));
+    // The file names the node's ports (what redirects send clients to); the
+    // args bind the container's.
+    assert!(
+        config.contains("address = \":80\"") && config.contains("entryPoint = \"https\""),
+        "{config}"
+    );
+    assert!(config.contains("address = \":443\""), "{config}");
     assert!(config.contains("[entryPoints.https.tls]"), "{config}");
 }
 

@@ -49,6 +49,9 @@ fn default_daemonset_serves_http_redirected_and_https_on_its_container_ports() {
     let settings = settings(&support::objects(&[]), "DaemonSet");
     assert_eq!(port_of(&settings, "http"), 8000);
     assert_eq!(port_of(&settings, "https"), 8443);
+    // Redirects name the node's port, not the container's.
+    assert_eq!(settings.advertised_ports.get("https"), Some(&443));
+    assert_eq!(settings.advertised_ports.get("http"), Some(&80));
     let http = settings.entry_points.iter().find(|ep| ep.name == "http").unwrap();
     assert!(http.redirect.is_some(), "HTTP is redirected to HTTPS");
     let https = settings

@@ -10,6 +10,14 @@
 //! lengths at every size (numbers are zero-padded). Prints the
 //! build time, ns per lookup and the ratio to the 10-rule table.
 //!
+//! Then the cost of long request paths on the largest table: `/a/a/a/…`
+//! of 64 B to 64 KiB on a host with Prefix, Exact and
+//! ImplementationSpecific rules. A lookup never probes past the longest
+//! rule, so what remains grows linearly with the path (reading it once and
+//! copying it for the upstream request): ns per KiB falls as the fixed cost
+//! is spread, then stays flat; it would grow with the length if lookups
+//! were quadratic.
+//!
 //! Run: `cargo bench -p passerelle-proxy --bench routing` (optimised), or
 //! `cargo test -p passerelle-proxy --bench routing` for a quick unoptimised pass.
 
@@ -30,6 +38,8 @@ use passerelle_proxy::routing::{BuildInput, ClassFilter, RouteTable, build};
 const SIZES: [usize; 3] = [10, 1_000, 10_000];
 const PATHS_PER_HOST: usize = 5;
 const ROUNDS: usize = 7;
+/// Request path lengths of the long-path case, in bytes.
+const LONG_PATHS: [usize; 4] = [64, 1024, 16 * 1024, 64 * 1024];
 
 fn meta(name: String) -> ObjectMeta {
     ObjectMeta {
@@ -182,6 +192,16 @@ fn requests(rules: usize) -> Vec<(String, String)> {
     requests
 }
 
+/// Requests for `/a/a/a/…` paths of each of [`LONG_PATHS`] on the host of
+/// rule 0 (`h00000.bench.test`, whose rules are a Prefix `/`, a Prefix, an
+/// ImplementationSpecific and an Exact path, and a deep Prefix).
+fn long_requests() -> Vec<Vec<(String, String)>> {
+    LONG_PATHS
+        .iter()
+        .map(|&len| vec![("h00000.bench.test".to_owned(), "/a".repeat(len / 2))])
+        .collect()
+}
+
 /// Nanoseconds per lookup over `requests`, for about 100 ms.
 fn measure(table: &RouteTable, requests: &[(String, String)]) -> f64 {
     let mut lookups = 0u64;
@@ -216,6 +236,7 @@ fn main() {
                 services: &services,
                 endpoint_slices: &slices,
                 class_filter: &filter,
+                entry_points: None,
             });
             let built = start.elapsed();
             assert_eq!(output.table.routes().len(), rules, "one route per rule");
@@ -241,5 +262,22 @@ fn main() {
             "{rules:>8} {:>12.2} {ns:>12.1} {ratio:>8.2}",
             built.as_secs_f64() * 1e3
         );
+    }
+
+    let Some((rules, _, table, _)) = tables.last() else {
+        return;
+    };
+    let long = long_requests();
+    let mut best = vec![f64::INFINITY; long.len()];
+    for _ in 0..ROUNDS {
+        for (slot, requests) in best.iter_mut().zip(&long) {
+            *slot = slot.min(measure(table, requests));
+        }
+    }
+    println!("\nlong paths, {rules} rules");
+    println!("{:>8} {:>12} {:>12}", "bytes", "ns/lookup", "ns/KiB");
+    for (len, ns) in LONG_PATHS.iter().zip(&best) {
+        let per_kib = ns * 1024.0 / *len as f64;
+        println!("{len:>8} {ns:>12.1} {per_kib:>12.1}");
     }
 }

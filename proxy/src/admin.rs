@@ -2,9 +2,9 @@
 //! `GET /ping` answers `OK` as Traefik's did; `/healthz` says the process
 //! is alive and `/readyz` that the first full configuration is built; a JSON
 //! API shows what is served (`/api`, `/api/entrypoints`, `/api/routers`,
-//! `/api/services`, `/api/certificates`); `/metrics` is the Prometheus
-//! exposition. Every answer reads the current snapshots; nothing here
-//! blocks the request path.
+//! `/api/services`, `/api/certificates`), its keys in camelCase as in the
+//! Kubernetes API; `/metrics` is the Prometheus exposition. Every answer
+//! reads the current snapshots; nothing here blocks the request path.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -22,20 +22,35 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 use crate::routing::{Redirect, RouteTable};
-use crate::tls::CertSources;
+use crate::tls::{CertEntry, CertInfo, CertSource, CertSources};
 
 /// Whether the first full configuration is built (what `/readyz` says).
 #[derive(Clone, Default)]
 pub struct Readiness {
     ready: Arc<AtomicBool>,
     reason: Arc<std::sync::Mutex<String>>,
+    draining: Arc<AtomicBool>,
 }
 
 impl Readiness {
-    /// Marks ready, or not ready with why.
+    /// Marks ready, or not ready with why. Once [`Readiness::drain`] was
+    /// called, it stays not ready.
     pub fn set(&self, ready: bool, reason: &str) {
+        let mut why = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+        if ready && self.draining.load(Ordering::Acquire) {
+            return;
+        }
         self.ready.store(ready, Ordering::Release);
-        *self.reason.lock().unwrap_or_else(|e| e.into_inner()) = reason.to_string();
+        *why = reason.to_string();
+    }
+
+    /// Marks not ready for good: the proxy is shutting down, and no late
+    /// `set(true)` (a provider finishing its first build) undoes that.
+    pub fn drain(&self, reason: &str) {
+        let mut why = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+        self.draining.store(true, Ordering::Release);
+        self.ready.store(false, Ordering::Release);
+        *why = reason.to_string();
     }
 
     /// Whether ready.
@@ -50,6 +65,7 @@ impl Readiness {
 
 /// One entry point as the API shows it.
 #[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EntryPointInfo {
     /// Its name (`http`, `https`).
     pub name: String,
@@ -145,7 +161,7 @@ fn overview(state: &AdminState) -> Value {
     json!({
         "version": env!("CARGO_PKG_VERSION"),
         "ready": state.readiness.is_ready(),
-        "entrypoints": state.entry_points.len(),
+        "entryPoints": state.entry_points.len(),
         "routers": table.routes().len() + usize::from(table.default_backend().is_some()),
         "services": services(&table).as_array().map_or(0, Vec::len),
         "certificates": certificates(state).as_array().map_or(0, Vec::len),
@@ -180,18 +196,33 @@ fn services(table: &RouteTable) -> Value {
 }
 
 /// Every certificate with the names SNI picks it for and the entry points
-/// serving it (a Secret's certificate is in every TLS entry point's set).
+/// serving it (a Secret's certificate is in every TLS entry point's set),
+/// the defaults included: the configured ones, and the generated one for
+/// the entry points without a configured default.
 fn certificates(state: &AdminState) -> Value {
     let mut by_cert: BTreeMap<String, (Value, Vec<String>)> = BTreeMap::new();
+    let mut add = |info: &CertInfo, entry_point: &str| {
+        let value = serde_json::to_value(info).unwrap_or(Value::Null);
+        let key = value.to_string();
+        by_cert
+            .entry(key)
+            .or_insert_with(|| (value, Vec::new()))
+            .1
+            .push(entry_point.to_owned());
+    };
+    let generated = state.certificates.generated().map(|cert| {
+        let entry = CertEntry {
+            cert,
+            source: CertSource::Generated,
+        };
+        CertInfo::new(&entry, Vec::new(), true)
+    });
     for (entry_point, set) in state.certificates.snapshots() {
         for info in set.describe() {
-            let value = serde_json::to_value(&info).unwrap_or(Value::Null);
-            let key = value.to_string();
-            by_cert
-                .entry(key)
-                .or_insert_with(|| (value, Vec::new()))
-                .1
-                .push(entry_point.clone());
+            add(&info, &entry_point);
+        }
+        if let Some(generated) = generated.as_ref().filter(|_| set.default_entry().is_none()) {
+            add(generated, &entry_point);
         }
     }
     let list = by_cert

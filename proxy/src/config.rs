@@ -1,6 +1,7 @@
 //! Configuration: the command line ([`Args`], Traefik 1.x's flags and
-//! Passerelle's own), the Traefik 1.x `traefik.toml` ([`FileConfig`]) and
-//! their merge ([`Settings`]), the plain value the rest of the proxy reads.
+//! Passerelle's own, Traefik's `--entryPoints` syntax included), the
+//! Traefik 1.x `traefik.toml` ([`FileConfig`]) and their merge
+//! ([`Settings`]), the plain value the rest of the proxy reads.
 //!
 //! The flags win over the file; the file's keys match case-insensitively as
 //! they did in Traefik; an unknown key is a warning, an invalid value an
@@ -11,6 +12,8 @@
 mod address;
 mod args;
 mod file;
+pub(crate) mod flag_entry_points;
+mod forwarding;
 mod settings;
 mod table;
 
@@ -18,6 +21,7 @@ pub use address::parse_address;
 pub use args::{AccessLogFormat, Args, LogFormat};
 pub(crate) use file::error_chain;
 pub use file::{FileConfig, FileKubernetes};
+pub use forwarding::{Timeouts, UpstreamTlsConfig};
 pub use settings::{
     CertSpec, EntryPointConfig, KubeSettings, LogSettings, PemSource, PublishStatus, Settings, TlsConfig,
     TlsVersion,

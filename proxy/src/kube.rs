@@ -23,8 +23,8 @@ use tokio::task::JoinSet;
 use crate::admin::Readiness;
 use crate::config::KubeSettings;
 use crate::metrics::Metrics;
-use crate::routing::{BuildInput, ClassFilter, Diagnostic, ObjectKey, Route, RouteTable, TableHandle};
-use crate::tls::CertSources;
+use crate::routing::{BuildInput, ClassFilter, Diagnostic, Route, RouteTable, TableHandle};
+use crate::tls::{CertSources, HostScope};
 
 /// How long a change waits for the ones that follow it (a `kubectl apply`
 /// of several objects, a rollout's EndpointSlice updates) before the table
@@ -48,10 +48,13 @@ pub struct Targets {
 /// Runs the provider until the returned future is dropped (the caller
 /// aborts its task at shutdown). Routes that name no entry point are served
 /// on `default_entry_points` (Traefik's `defaultEntryPoints`), or on every
-/// entry point when `None`.
+/// entry point when `None`. With the names of the configured `entry_points`,
+/// a `frontend-entry-points` annotation naming another is reported as an
+/// Event on its Ingress.
 pub async fn run(
     client: Client,
     settings: KubeSettings,
+    entry_points: Option<Vec<String>>,
     default_entry_points: Option<Vec<String>>,
     targets: Targets,
 ) {
@@ -85,6 +88,7 @@ pub async fn run(
             services: &snapshot.services,
             endpoint_slices: &snapshot.slices,
             class_filter: &class_filter,
+            entry_points: entry_points.as_deref(),
         });
         let table = match &default_entry_points {
             Some(names) => on_entry_points(&output.table, names),
@@ -94,14 +98,13 @@ pub async fn run(
         targets.table.store(Arc::new(table));
         targets.metrics.config_reloaded(true, unix_now());
 
-        let references: Vec<(ObjectKey, ObjectKey)> = output
-            .tls
-            .iter()
-            .map(|t| (t.ingress.clone(), t.secret.clone()))
-            .collect();
         let mut notes: Vec<events::Note> = output.diagnostics.iter().map(note_of).collect();
-        notes.extend(feeder.sync(&references, &snapshot.secrets, |pairs| {
-            let refused = targets.certs.sync_secrets(pairs);
+        notes.extend(feeder.sync(&output.tls, &snapshot.secrets, |handed| {
+            // Each Secret serves only the hosts of the Ingresses naming it.
+            let secrets = handed
+                .into_iter()
+                .map(|(key, hosts, pair)| (key, HostScope::new(hosts), pair));
+            let refused = targets.certs.sync_secrets(secrets);
             refused
                 .into_iter()
                 .map(|(key, error)| (key, crate::config::error_chain(&error)))

@@ -4,8 +4,9 @@
 //! alerts of a Traefik user keep working, plus Passerelle's own
 //! `passerelle_tls_handshakes_total`.
 //!
-//! prometheus-client appends `_total` to counters itself: the names below are
-//! registered without it and exposed with it.
+//! prometheus-client appends `_total` to counters itself, and a period to
+//! HELP texts: the names below are registered without the one and the texts
+//! without the other.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -148,32 +149,32 @@ impl Metrics {
         let r = registry;
         r.register(
             "traefik_entrypoint_requests",
-            "How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.",
+            "How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method",
             m.entrypoint_requests.clone(),
         );
         r.register(
             "traefik_entrypoint_request_duration_seconds",
-            "How long it took to process the request on an entrypoint, partitioned by status code, protocol, and method.",
+            "How long it took to process the request on an entrypoint, partitioned by status code, protocol, and method",
             m.entrypoint_duration.clone(),
         );
         r.register(
             "traefik_entrypoint_open_connections",
-            "How many open connections exist on an entrypoint, partitioned by method and protocol.",
+            "How many open connections exist on an entrypoint, partitioned by method and protocol",
             m.entrypoint_open.clone(),
         );
         r.register(
             "traefik_backend_requests",
-            "How many HTTP requests processed on a backend, partitioned by status code, protocol, and method.",
+            "How many HTTP requests processed on a backend, partitioned by status code, protocol, and method",
             m.backend_requests.clone(),
         );
         r.register(
             "traefik_backend_request_duration_seconds",
-            "How long it took to process the request on a backend, partitioned by status code, protocol, and method.",
+            "How long it took to process the request on a backend, partitioned by status code, protocol, and method",
             m.backend_duration.clone(),
         );
         r.register(
             "traefik_backend_retries",
-            "How many request retries happened on a backend.",
+            "How many request retries happened on a backend",
             m.backend_retries.clone(),
         );
         r.register(
@@ -306,6 +307,10 @@ mod tests {
         m.tls_handshake(&ep, true);
         let mut text = String::new();
         encode(&mut text, &registry).unwrap();
+        assert!(
+            !text.contains(".."),
+            "a HELP text ends with a double period:\n{text}"
+        );
         for name in [
             "traefik_entrypoint_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",entrypoint=\"web\"} 1",
             "traefik_entrypoint_request_duration_seconds_bucket{le=\"0.1\",code=\"200\"",

@@ -17,6 +17,7 @@ mod listener;
 mod observe;
 mod pool;
 mod redirect;
+mod request_body;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -30,7 +31,9 @@ use tokio::sync::{mpsc, watch};
 
 pub use access_log::{AccessLog, AccessLogFormat};
 pub use body::ResponseBody;
+pub use connect::upstream_tls;
 pub use error::ProxyError;
+pub(crate) use listener::bind as bind_listener;
 
 use crate::metrics::Metrics;
 use crate::routing::{Redirect, TableHandle};
@@ -46,7 +49,13 @@ pub struct EntryPoint {
     /// Its name (`http`, `https`, …), as routes and redirects refer to it.
     pub name: String,
     /// Where to listen (port 0: any free port, see [`Server::local_addr`]).
+    /// An unspecified IPv6 address (`[::]`) listens dual-stack, IPv4 too,
+    /// or on `0.0.0.0` where the host has no IPv6.
     pub address: SocketAddr,
+    /// The port clients reach it on, which redirects to it name (a
+    /// hostPort or Service port in front of `address`); `None`: the port it
+    /// is bound to.
+    pub advertised_port: Option<u16>,
     /// A redirect of every request (Traefik's `[entryPoints.NAME.redirect]`).
     pub redirect: Option<Redirect>,
     /// TLS, when this is an HTTPS entry point ([`crate::tls::server_config`]).
@@ -56,13 +65,17 @@ pub struct EntryPoint {
 }
 
 /// Limits and timeouts of the data plane. The defaults follow Traefik 1.x
-/// where it has one and nginx otherwise.
+/// where it has one and nginx otherwise. A timeout of `None` is no limit.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// TCP connect (and upstream TLS handshake) timeout.
-    pub connect_timeout: Duration,
-    /// How long an upstream may take to send its response headers (504).
-    pub response_header_timeout: Duration,
+    /// Connecting to an upstream, TCP and TLS together (Traefik's
+    /// `dialTimeout`): 504 beyond, and the request is retried once on
+    /// another endpoint.
+    pub connect_timeout: Option<Duration>,
+    /// From the end of the request body to the upstream's response headers
+    /// (Traefik's `responseHeaderTimeout`, Go's `ResponseHeaderTimeout`):
+    /// 504 beyond.
+    pub response_header_timeout: Option<Duration>,
     /// How long an idle upstream connection is kept.
     pub idle_timeout: Duration,
     /// Idle connections kept per endpoint.
@@ -74,8 +87,18 @@ pub struct Options {
     pub max_header_bytes: usize,
     /// Most request headers accepted (431 beyond), over HTTP/1.1.
     pub max_headers: usize,
-    /// How long a client has to send its request headers.
-    pub header_read_timeout: Duration,
+    /// HTTP/1.1: how long a client connection may wait for its next request
+    /// and take to send that request's headers (Traefik's `idleTimeout`);
+    /// the connection is closed beyond it.
+    pub header_read_timeout: Option<Duration>,
+    /// How long a client may take to send a request body, from the end of
+    /// its headers (Traefik's `readTimeout`): 408 when nothing was
+    /// answered yet, else the exchange is cut off.
+    pub read_timeout: Option<Duration>,
+    /// How long the proxy may take to answer a request, from the end of its
+    /// headers to the end of the response body (Traefik's `writeTimeout`):
+    /// the connection (HTTP/2: the stream) is closed beyond it.
+    pub write_timeout: Option<Duration>,
     /// How long a client has to complete the TLS handshake.
     pub tls_handshake_timeout: Duration,
     /// How long in-flight requests may take to finish after the shutdown
@@ -90,14 +113,16 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            connect_timeout: Duration::from_secs(10),
-            response_header_timeout: Duration::from_secs(60),
+            connect_timeout: Some(Duration::from_secs(10)),
+            response_header_timeout: Some(Duration::from_secs(60)),
             idle_timeout: Duration::from_secs(90),
             max_idle_per_endpoint: 200,
             down_for: Duration::from_secs(5),
             max_header_bytes: 64 * 1024,
             max_headers: 128,
-            header_read_timeout: Duration::from_secs(30),
+            header_read_timeout: Some(Duration::from_secs(30)),
+            read_timeout: None,
+            write_timeout: None,
             tls_handshake_timeout: Duration::from_secs(10),
             shutdown_timeout: Duration::from_secs(10),
             upstream_tls: None,
@@ -158,7 +183,7 @@ pub(crate) struct Shared {
     pub(crate) table: TableHandle,
     pub(crate) observer: Arc<Observer>,
     pub(crate) upstreams: Upstreams,
-    /// Entry point name → scheme and port, for redirects.
+    /// Entry point name → scheme and advertised port, for redirects.
     pub(crate) entry_points: HashMap<String, (&'static str, u16)>,
     pub(crate) regexes: Regexes,
     pub(crate) server_name: HeaderValue,
@@ -211,7 +236,8 @@ impl Server {
             let listener = listener::bind(ep.address).map_err(bind_error)?;
             let local = listener.local_addr().map_err(bind_error)?;
             let scheme = if ep.tls.is_some() { "https" } else { "http" };
-            ports.insert(ep.name.clone(), (scheme, local.port()));
+            let advertised = ep.advertised_port.unwrap_or(local.port());
+            ports.insert(ep.name.clone(), (scheme, advertised));
             addrs.push((ep.name.clone(), local));
             let runtime = EntryPointRuntime {
                 name: Arc::from(ep.name.as_str()),
@@ -250,6 +276,7 @@ impl Server {
                 tls: tokio_rustls::TlsConnector::from(connect::with_alpn(&upstream_tls)),
             },
             response_timeout: options.response_header_timeout,
+            read_timeout: options.read_timeout,
         };
         let (phase_tx, phase_rx) = watch::channel(Phase::Running);
         let (done_tx, done_rx) = mpsc::channel(1);
@@ -310,6 +337,7 @@ impl Server {
                 tls: tls.map(tokio_rustls::TlsAcceptor::from),
                 builder: builder.clone(),
                 handshake_timeout: options.tls_handshake_timeout,
+                write_timeout: options.write_timeout,
             };
             tokio::spawn(accept.run(tcp));
         }

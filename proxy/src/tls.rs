@@ -18,7 +18,7 @@ mod sources;
 
 pub use cert::{LoadedCert, generate_default, parse_pair};
 pub use resolver::{CertHandle, Resolver, server_config};
-pub use set::{CertEntry, CertInfo, CertSet, CertSource};
+pub use set::{CertEntry, CertInfo, CertSet, CertSource, HostScope};
 pub use setup::{TlsRuntime, start};
 pub use sources::{CertSlot, CertSources, ReloadStats};
 

@@ -1,6 +1,7 @@
 //! The data plane over real sockets: routing by host and path, path
-//! rewriting, redirects, forwarded headers, round robin, keep-alive and
-//! streaming, against real upstream servers on 127.0.0.1:0.
+//! rewriting, forwarded headers and hosts, round robin, keep-alive and
+//! streaming, against real upstream servers on 127.0.0.1:0. Redirects are in
+//! `http_redirects.rs`.
 
 #[path = "http_support/env.rs"]
 mod support;
@@ -8,9 +9,10 @@ mod support;
 use bytes::Bytes;
 use http::Request;
 use http_body_util::{BodyExt, Full};
-use passerelle_proxy::routing::{IpNet, PathKind, Redirect, RedirectTarget, RuleType};
+use passerelle_proxy::routing::{IpNet, PathKind, RuleType};
 use passerelle_proxy::server::Options;
 use support::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 #[tokio::test]
@@ -35,9 +37,13 @@ async fn routes_by_host_and_path_to_their_upstreams() {
     ];
     for (host, path, want) in cases {
         let r = get(web, host, path).await;
-        assert_eq!(r.header("server"), Some("passerelle"), "{host}{path}");
         match want {
             Some(name) => {
+                assert_eq!(
+                    r.header("server"),
+                    Some("backend"),
+                    "the upstream's own: {host}{path}"
+                );
                 assert_eq!(r.status, 200, "{host}{path}");
                 assert_eq!(r.json()["name"], name, "{host}{path}");
                 assert_eq!(
@@ -49,6 +55,7 @@ async fn routes_by_host_and_path_to_their_upstreams() {
             None => {
                 assert_eq!(r.status, 404, "{host}{path}");
                 assert_eq!(r.body, "404 page not found\n");
+                assert_eq!(r.header("server"), Some("passerelle"), "{host}{path}");
             }
         }
     }
@@ -88,87 +95,6 @@ async fn strips_replaces_and_rewrites_paths() {
 }
 
 #[tokio::test]
-async fn redirects_with_traefik_codes_and_locations() {
-    let up = backend("up").await;
-    let s = service("ns/up:80", &[up.addr]);
-    let acme = route(
-        "acme",
-        Some("a.test"),
-        "/.well-known/acme-challenge/token",
-        s.clone(),
-    );
-    let mut rooted = route("rooted", Some("r.test"), "/", s.clone());
-    rooted.app_root = Some("/app".into());
-    let mut regex = route("regex", Some("x.test"), "/", s.clone());
-    regex.redirect = Some(Redirect {
-        target: RedirectTarget::Regex {
-            regex: "^http://x.test/(.*)$".into(),
-            replacement: "http://y.test/$1".into(),
-        },
-        permanent: false,
-    });
-    let mut http = http_ep("http");
-    http.redirect = Some(Redirect {
-        target: RedirectTarget::EntryPoint("web".into()),
-        permanent: false,
-    });
-    let mut perm = http_ep("perm");
-    perm.redirect = Some(Redirect {
-        target: RedirectTarget::EntryPoint("web".into()),
-        permanent: true,
-    });
-    let proxy = start(
-        vec![http, perm, http_ep("web")],
-        vec![acme, rooted, regex],
-        Options::default(),
-    )
-    .await;
-    let web_port = proxy.addr("web").port();
-
-    let redirect = |method: &str, ep: &str, host: &str, path: &str| {
-        let (method, host, path) = (method.to_string(), host.to_string(), path.to_string());
-        let addr = proxy.addr(ep);
-        async move {
-            let req = Request::builder()
-                .method(method.as_str())
-                .uri(path)
-                .header("host", host);
-            let r = send(addr, req.body(Full::new(Bytes::new())).unwrap()).await;
-            (r.status, r.header("location").unwrap_or("").to_string())
-        }
-    };
-    let loc = |path: &str| format!("http://a.test:{web_port}{path}");
-    assert_eq!(
-        redirect("GET", "http", "a.test", "/x?y=1").await,
-        (302, loc("/x?y=1"))
-    );
-    assert_eq!(
-        redirect("POST", "http", "a.test:80", "/x").await,
-        (307, loc("/x"))
-    );
-    assert_eq!(redirect("GET", "perm", "a.test", "/").await, (301, loc("/")));
-    assert_eq!(redirect("DELETE", "perm", "a.test", "/").await, (308, loc("/")));
-    assert_eq!(
-        redirect("GET", "web", "r.test", "/?q=1").await,
-        (302, "/app?q=1".to_string())
-    );
-    assert_eq!(
-        redirect("GET", "web", "x.test", "/p?q").await,
-        (302, "http://y.test/p?q".to_string())
-    );
-
-    // ACME HTTP-01 challenges a route serves pass the global redirect.
-    let r = get(proxy.addr("http"), "a.test", "/.well-known/acme-challenge/token").await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.json()["uri"], "/.well-known/acme-challenge/token");
-    let r = get(proxy.addr("http"), "b.test", "/.well-known/acme-challenge/token").await;
-    assert_eq!(
-        r.status, 302,
-        "a challenge no route serves is redirected like the rest"
-    );
-}
-
-#[tokio::test]
 async fn sets_forwarded_headers_and_host() {
     let up = backend("up").await;
     let s = service("ns/up:80", &[up.addr]);
@@ -184,6 +110,8 @@ async fn sets_forwarded_headers_and_host() {
         .header("connection", "keep-alive, x-hop")
         .header("x-hop", "secret")
         .header("te", "trailers")
+        .header("x-replaced-path", "/admin")
+        .header("x-forwarded-prefix", "/admin")
         .body(Full::new(Bytes::new()))
         .unwrap();
     let r = send(web, req).await;
@@ -195,11 +123,21 @@ async fn sets_forwarded_headers_and_host() {
     assert_eq!(h("x-forwarded-host").as_deref(), Some("a.test:8080"));
     assert_eq!(h("x-forwarded-port").as_deref(), Some("8080"));
     assert_eq!(h("x-hop"), None, "headers named by Connection are hop-by-hop");
-    assert_eq!(h("te"), None);
+    assert_eq!(h("te"), None, "TE goes to HTTP/2 upstreams only");
+    assert_eq!(
+        h("x-replaced-path"),
+        None,
+        "a client's X-Replaced-Path is removed"
+    );
+    assert_eq!(
+        h("x-forwarded-prefix"),
+        None,
+        "a client's X-Forwarded-Prefix is removed"
+    );
     assert_eq!(
         r.header("server"),
-        Some("passerelle"),
-        "the upstream's Server header is replaced"
+        Some("backend"),
+        "the upstream's Server header is kept, as Traefik kept it"
     );
     assert_eq!(
         r.header("keep-alive"),
@@ -329,4 +267,51 @@ async fn exact_paths_and_large_bodies() {
         .body(Full::new(big))
         .unwrap();
     assert_eq!(send(web, req).await.json()["body"], 4 * 1024 * 1024);
+}
+
+/// Sends `raw` on a new connection and reads the whole answer (the request
+/// says `Connection: close`).
+async fn raw_exchange(addr: std::net::SocketAddr, raw: &str) -> String {
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(raw.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    within("the whole answer", tcp.read_to_end(&mut answer))
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn an_absolute_form_target_is_the_host_routed_and_forwarded() {
+    let (open, admin) = (backend("open").await, backend("admin").await);
+    let routes = vec![
+        route(
+            "open",
+            Some("open.test"),
+            "/",
+            service("ns/open:80", &[open.addr]),
+        ),
+        route(
+            "admin",
+            Some("admin.test"),
+            "/",
+            service("ns/admin:80", &[admin.addr]),
+        ),
+    ];
+    let proxy = start(vec![http_ep("web")], routes, Options::default()).await;
+    let answer = raw_exchange(
+        proxy.addr("web"),
+        "GET http://open.test/x HTTP/1.1\r\nHost: admin.test\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{answer}");
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+    assert_eq!(json["name"], "open", "routed by the request target");
+    assert_eq!(
+        json["headers"]["host"], "open.test",
+        "the upstream sees the host it was routed by (RFC 9112 §3.2.2)"
+    );
+    assert_eq!(json["uri"], "/x");
+    assert_eq!(admin.hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 }

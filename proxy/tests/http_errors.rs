@@ -45,7 +45,7 @@ async fn upstream_failures_map_to_502_503_504() {
         ),
     ];
     let options = Options {
-        response_header_timeout: Duration::from_millis(300),
+        response_header_timeout: Some(Duration::from_millis(300)),
         ..Options::default()
     };
     let proxy = start(vec![http_ep("web")], routes, options).await;
@@ -59,7 +59,7 @@ async fn upstream_failures_map_to_502_503_504() {
     for (host, path, status, body) in cases {
         let r = get(web, host, path).await;
         assert_eq!((r.status, r.body.as_str()), (status, body), "{host}");
-        assert_eq!(r.header("server"), Some("passerelle"));
+        assert_eq!(r.header("server"), Some("passerelle"), "the proxy's own answers");
     }
     // The slow upstream is still usable for requests that answer in time.
     assert_eq!(get(web, "slow.test", "/fast").await.status, 200);
@@ -90,12 +90,13 @@ async fn external_names_are_resolved_when_connecting() {
 async fn refused_endpoint_is_retried_on_another_and_skipped() {
     let good = backend("good").await;
     let s = service("ns/mixed:80", &[refused_addr(), good.addr]);
-    let proxy = start(
-        vec![http_ep("web")],
-        vec![route("mixed", None, "/", s)],
-        Options::default(),
-    )
-    .await;
+    // Down for longer than any test run: the one retry is the only one,
+    // however slow the machine.
+    let options = Options {
+        down_for: Duration::from_secs(3600),
+        ..Options::default()
+    };
+    let proxy = start(vec![http_ep("web")], vec![route("mixed", None, "/", s)], options).await;
     for _ in 0..6 {
         let r = get(proxy.addr("web"), "a.test", "/").await;
         assert_eq!(r.status, 200);
@@ -106,6 +107,78 @@ async fn refused_endpoint_is_retried_on_another_and_skipped() {
         text.contains("traefik_backend_retries_total{backend=\"ns/mixed:80\"} 1\n"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn the_response_timeout_starts_once_the_request_body_is_sent() {
+    let up = backend("up").await;
+    let options = Options {
+        response_header_timeout: Some(Duration::from_millis(200)),
+        ..Options::default()
+    };
+    let proxy = start(
+        vec![http_ep("web")],
+        vec![route("up", None, "/", service("ns/up:80", &[up.addr]))],
+        options,
+    )
+    .await;
+    // An upload slower than the response timeout: the upstream answers once
+    // it has the whole body, which is no delay of its own.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(1);
+    let mut client = h1::<ChannelBody>(proxy.addr("web")).await;
+    let req = Request::post("/upload")
+        .header("host", "a.test")
+        .body(ChannelBody(rx))
+        .unwrap();
+    let upload = tokio::spawn(async move {
+        tx.send(Bytes::from_static(b"first;")).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        tx.send(Bytes::from_static(b"second")).await.unwrap();
+    });
+    let r = read(within("the response", client.send_request(req)).await.unwrap()).await;
+    upload.await.unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["body"], 12);
+}
+
+#[tokio::test]
+async fn read_and_write_timeouts_cut_slow_clients_and_slow_answers() {
+    let up = backend("up").await;
+    let options = Options {
+        read_timeout: Some(Duration::from_millis(100)),
+        write_timeout: Some(Duration::from_millis(1500)),
+        ..Options::default()
+    };
+    let proxy = start(
+        vec![http_ep("web")],
+        vec![route("up", None, "/", service("ns/up:80", &[up.addr]))],
+        options,
+    )
+    .await;
+    let web = proxy.addr("web");
+
+    // A body that never ends: 408 once the read timeout passes.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(1);
+    tx.send(Bytes::from_static(b"never finished")).await.unwrap();
+    let mut client = h1::<ChannelBody>(web).await;
+    let req = Request::post("/upload")
+        .header("host", "a.test")
+        .body(ChannelBody(rx))
+        .unwrap();
+    let r = read(within("the 408", client.send_request(req)).await.unwrap()).await;
+    assert_eq!((r.status, r.body.as_str()), (408, "Request Timeout\n"));
+    drop(tx);
+
+    // An answer that never comes: the connection is closed.
+    let req = Request::get("/hold")
+        .header("host", "a.test")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let held = within("the close", h1::<Full<Bytes>>(web).await.send_request(req)).await;
+    assert!(held.is_err(), "{held:?}");
+
+    // What answers in time is served.
+    assert_eq!(get(web, "a.test", "/fast").await.status, 200);
 }
 
 #[tokio::test]

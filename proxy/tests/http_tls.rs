@@ -204,7 +204,7 @@ async fn http2_clients_are_forwarded_as_http11() {
             .unwrap();
         let r = read(sender.send_request(req).await.unwrap()).await;
         assert_eq!(r.status, 200);
-        assert_eq!(r.header("server"), Some("passerelle"));
+        assert_eq!(r.header("server"), Some("backend"));
         let json = r.json();
         assert_eq!(json["version"], "HTTP/1.1");
         assert_eq!(json["uri"], path);
@@ -273,6 +273,19 @@ async fn speaks_h2c_and_https_to_upstreams_that_ask() {
         1,
         "one shared HTTP/2 connection"
     );
+
+    // gRPC's `TE: trailers` reaches HTTP/2 upstreams (and only them).
+    let with_te = |host: &str| {
+        Request::get("/grpc")
+            .header("host", host)
+            .header("te", "trailers")
+            .body(Full::new(Bytes::new()))
+            .unwrap()
+    };
+    let r = send(web, with_te("h2c.test")).await;
+    assert_eq!(r.upstream_header("te").as_deref(), Some("trailers"));
+    let r = send(web, with_te("tls.test")).await;
+    assert_eq!(r.upstream_header("te").as_deref(), Some("trailers"));
 
     // An upstream whose certificate the proxy does not trust: 502.
     let untrusted = Options {

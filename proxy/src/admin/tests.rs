@@ -7,7 +7,11 @@ use http_body_util::BodyExt as _;
 use serde_json::json;
 
 use super::*;
-use crate::routing::{HostMatch, ObjectKey, PathKind, Route, RuleType, Service, Upstream, UpstreamProtocol};
+use crate::routing::{
+    HostMatch, IpNet, ObjectKey, PathKind, Redirect, RedirectTarget, Route, RuleType, Service, Upstream,
+    UpstreamProtocol,
+};
+use crate::tls::{CertEntry, CertSlot, CertSource, parse_pair};
 
 fn route(id: &str, path: &str, service: &Arc<Service>) -> Route {
     Route {
@@ -38,11 +42,16 @@ fn state() -> AdminState {
         upstream: Upstream::Endpoints(vec!["10.0.0.1:8080".parse().unwrap()]),
         protocol: UpstreamProtocol::Http,
     });
+    let mut api = route("default/web/0/1", "/api", &service);
+    api.rule_type = RuleType::ReplacePath("/new".into());
+    api.redirect = Some(Redirect {
+        target: RedirectTarget::EntryPoint("https".into()),
+        permanent: false,
+    });
+    api.whitelist = vec![IpNet::parse("10.0.0.0/8").unwrap()];
+    api.entry_points = Some(vec!["https".into()]);
     let table = RouteTable::from_routes(
-        vec![
-            route("default/web/0/0", "/", &service),
-            route("default/web/0/1", "/api", &service),
-        ],
+        vec![route("default/web/0/0", "/", &service), api],
         Some(route("default/web/default", "/", &service)),
     );
     let certificates = CertSources::new();
@@ -60,6 +69,19 @@ fn state() -> AdminState {
     };
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     certificates.set_secret(secret, Some(pair)).unwrap();
+    // admin-tls has a configured default; https falls back to the generated one.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let default = rcgen::CertificateParams::new(vec!["default.test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let default = parse_pair(default.pem().as_bytes(), key.serialize_pem().as_bytes()).unwrap();
+    let default = CertEntry {
+        cert: default,
+        source: CertSource::File("/ssl/default.crt".into()),
+    };
+    certificates.set_file("admin-tls", CertSlot::Default, Some(default));
+    certificates.set_generated(crate::tls::generate_default().unwrap());
     let mut registry = Registry::default();
     let _metrics = crate::metrics::Metrics::register(&mut registry);
     AdminState {
@@ -141,22 +163,112 @@ async fn the_api_shows_routers_services_entry_points_and_certificates() {
     assert_eq!(entry_points[0]["tls"], true);
 
     // A Secret's certificate is in every TLS entry point's set: shown once.
+    // The defaults are listed too, each with the entry points it is the
+    // default of.
     let certificates = api(&state, "/api/certificates").await;
     let certificates = certificates.as_array().unwrap();
-    assert_eq!(certificates.len(), 1, "{certificates:#?}");
-    assert_eq!(certificates[0]["serves"], json!(["web.test"]));
-    assert_eq!(certificates[0]["entryPoints"], json!(["admin-tls", "https"]));
-    assert_eq!(certificates[0]["source"]["kind"], "Secret");
+    let by_kind = |kind: &str| {
+        certificates
+            .iter()
+            .find(|c| c["source"]["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} certificate: {certificates:#?}"))
+    };
+    assert_eq!(certificates.len(), 3, "{certificates:#?}");
+    let secret = by_kind("Secret");
+    assert_eq!(secret["serves"], json!(["web.test"]));
+    assert_eq!(secret["entryPoints"], json!(["admin-tls", "https"]));
+    assert_eq!(secret["default"], false);
+    assert!(secret["notAfter"].as_i64().unwrap() > secret["notBefore"].as_i64().unwrap());
+    let configured = by_kind("File");
+    assert_eq!(
+        (&configured["default"], &configured["entryPoints"]),
+        (&json!(true), &json!(["admin-tls"]))
+    );
+    let generated = by_kind("Generated");
+    assert_eq!(
+        (
+            &generated["default"],
+            &generated["entryPoints"],
+            &generated["serves"]
+        ),
+        (&json!(true), &json!(["https"]), &json!([]))
+    );
+    assert_eq!(generated["subject"], "CN=PASSERELLE DEFAULT CERT");
 
     let overview = api(&state, "/api").await;
     assert_eq!(
         (
+            overview["entryPoints"].as_u64(),
             overview["routers"].as_u64(),
             overview["services"].as_u64(),
             overview["certificates"].as_u64()
         ),
-        (Some(3), Some(1), Some(1))
+        (Some(1), Some(3), Some(1), Some(3))
     );
+}
+
+/// Every object key in `value`, recursively.
+fn keys(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                out.push(key.clone());
+                keys(value, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| keys(item, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_api_key_is_camel_case() {
+    let state = state();
+    let mut all = Vec::new();
+    for path in [
+        "/api",
+        "/api/entrypoints",
+        "/api/routers",
+        "/api/services",
+        "/api/certificates",
+    ] {
+        keys(&api(&state, path).await, &mut all);
+    }
+    let camel = |key: &str| {
+        key.starts_with(|c: char| c.is_ascii_lowercase()) && key.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    let wrong: Vec<&String> = all.iter().filter(|key| !camel(key)).collect();
+    assert_eq!(wrong, Vec::<&String>::new());
+    for key in [
+        "pathKind",
+        "ruleType",
+        "replacePath",
+        "entryPoints",
+        "passHostHeader",
+        "rewriteTarget",
+        "appRoot",
+        "entryPoint",
+        "notAfter",
+        "notBefore",
+        "defaultBackend",
+        "endpoints",
+    ] {
+        assert!(all.iter().any(|k| k == key), "{key} missing from {all:?}");
+    }
+    let routers = api(&state, "/api/routers").await;
+    let api_route = routers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "/api")
+        .unwrap();
+    assert_eq!(api_route["ruleType"], json!({"replacePath": "/new"}));
+    assert_eq!(api_route["pathKind"], "Prefix");
+    assert_eq!(api_route["redirect"]["target"], json!({"entryPoint": "https"}));
+    assert_eq!(api_route["whitelist"], json!([{"addr": "10.0.0.0", "prefix": 8}]));
+    let services = api(&state, "/api/services").await;
+    assert_eq!(services[0]["protocol"], "http");
+    assert_eq!(services[0]["upstream"], json!({"endpoints": ["10.0.0.1:8080"]}));
 }
 
 #[tokio::test]

@@ -2,18 +2,20 @@
 //! interface, `host:port`, `[::1]:443`; `10s`, `1m30s` or a bare number of
 //! seconds.
 
-use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::net::{Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
-/// Parses a listen address: `:PORT` (every IPv4 interface, Go's `:80`),
-/// `IP:PORT`, `[IPv6]:PORT` or `HOST:PORT` (resolved now, IPv4 preferred).
+/// Parses a listen address: `:PORT` (every interface, IPv6 and IPv4, as Go
+/// listened on `:80`: `[::]:PORT`, bound dual-stack, or `0.0.0.0:PORT` where
+/// the host has no IPv6), `IP:PORT`, `[IPv6]:PORT` or `HOST:PORT` (resolved
+/// now, IPv4 preferred).
 pub fn parse_address(text: &str) -> Result<SocketAddr, String> {
     let text = text.trim();
     if let Some(port) = text.strip_prefix(':') {
         let port: u16 = port
             .parse()
             .map_err(|_| format!("`{text}` has an invalid port"))?;
-        return Ok(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)));
+        return Ok(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)));
     }
     if let Ok(addr) = text.parse::<SocketAddr>() {
         return Ok(addr);
@@ -41,8 +43,8 @@ pub fn parse_address(text: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("`{host}` resolves to no address"))
 }
 
-/// Parses a duration: Go's `time.ParseDuration` units (`ms`, `s`, `m`, `h`,
-/// combined as in `1m30s`) or a bare number of seconds, as Traefik 1.x
+/// Parses a duration: Go's `time.ParseDuration` units (`ns`, `us`, `µs`,
+/// `ms`, `s`, `m`, `h`, combined as in `1m30s`) or a bare number of seconds, as Traefik 1.x
 /// accepted both.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -64,6 +66,8 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
         let unit_len = tail.find(|c: char| c.is_ascii_digit()).unwrap_or(tail.len());
         let (unit, tail) = tail.split_at(unit_len);
         let seconds = match unit {
+            "ns" => number / 1e9,
+            "us" | "µs" | "μs" => number / 1e6,
             "ms" => number / 1000.0,
             "s" => number,
             "m" => number * 60.0,
@@ -82,7 +86,7 @@ mod tests {
 
     #[test]
     fn colon_port_means_every_interface() {
-        assert_eq!(parse_address(":80").unwrap(), "0.0.0.0:80".parse().unwrap());
+        assert_eq!(parse_address(":80").unwrap(), "[::]:80".parse().unwrap());
         assert_eq!(
             parse_address("127.0.0.1:0").unwrap(),
             "127.0.0.1:0".parse().unwrap()
@@ -108,6 +112,8 @@ mod tests {
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
         assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
         assert_eq!(parse_duration("1.5h").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("250us").unwrap(), Duration::from_micros(250));
+        assert_eq!(parse_duration("0s").unwrap(), Duration::ZERO);
         for bad in ["", "s", "10x", "-1s", "ten"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }

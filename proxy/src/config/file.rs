@@ -6,19 +6,21 @@
 //! `[web] address`, `[entryPoints.NAME] address`, `[...redirect] entryPoint /
 //! regex / replacement / permanent`, `[...tls] minVersion / sniStrict /
 //! [[certificates]] / [defaultCertificate]` (`certFile` / `keyFile`: a path
-//! or inline PEM), and `[kubernetes] namespaces / labelSelector /
-//! ingressClass / [ingressEndpoint] ip / hostname / publishedService`.
+//! or inline PEM), `[respondingTimeouts] readTimeout / writeTimeout /
+//! idleTimeout`, `[forwardingTimeouts] dialTimeout / responseHeaderTimeout`,
+//! `insecureSkipVerify`, `rootCAs`, and `[kubernetes] namespaces /
+//! labelSelector / ingressClass / [ingressEndpoint] ip / hostname /
+//! publishedService`.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
 
-use super::address::parse_duration;
 use super::settings::parse_object_key;
 use super::table::Section;
 use super::{
-    AccessLogFormat, CertSpec, ConfigError, EntryPointConfig, LogFormat, PemSource, PublishStatus, TlsConfig,
-    TlsVersion, parse_address,
+    AccessLogFormat, CertSpec, ConfigError, EntryPointConfig, LogFormat, PemSource, PublishStatus, Timeouts,
+    TlsConfig, TlsVersion, UpstreamTlsConfig, parse_address,
 };
 use crate::routing::{Redirect, RedirectTarget};
 
@@ -45,6 +47,10 @@ pub struct FileConfig {
     pub web: Option<SocketAddr>,
     /// `[lifeCycle] graceTimeOut` (or the older top-level `graceTimeOut`).
     pub grace_timeout: Option<Duration>,
+    /// `[respondingTimeouts]` and `[forwardingTimeouts]`.
+    pub timeouts: Timeouts,
+    /// `insecureSkipVerify` and `rootCAs`: how `https` upstreams are verified.
+    pub upstream_tls: UpstreamTlsConfig,
 }
 
 /// `[kubernetes]`.
@@ -94,14 +100,27 @@ impl FileConfig {
             })?);
         }
         config.default_entry_points = root.strings("defaultentrypoints")?;
-        if let Some((key, value)) = root.string("gracetimeout")? {
-            config.grace_timeout = Some(parse_duration(value).map_err(|m| root.invalid(&key, m))?);
-        }
+        config.grace_timeout = root.duration("gracetimeout")?;
         if let Some(mut life_cycle) = root.table("lifecycle")? {
-            if let Some((key, value)) = life_cycle.string("gracetimeout")? {
-                config.grace_timeout = Some(parse_duration(value).map_err(|m| life_cycle.invalid(&key, m))?);
+            if let Some(grace) = life_cycle.duration("gracetimeout")? {
+                config.grace_timeout = Some(grace);
             }
             life_cycle.finish(&mut warnings);
+        }
+        if let Some(mut responding) = root.table("respondingtimeouts")? {
+            config.timeouts.read = responding.duration("readtimeout")?;
+            config.timeouts.write = responding.duration("writetimeout")?;
+            config.timeouts.idle = responding.duration("idletimeout")?;
+            responding.finish(&mut warnings);
+        }
+        if let Some(mut forwarding) = root.table("forwardingtimeouts")? {
+            config.timeouts.dial = forwarding.duration("dialtimeout")?;
+            config.timeouts.response_header = forwarding.duration("responseheadertimeout")?;
+            forwarding.finish(&mut warnings);
+        }
+        config.upstream_tls.insecure_skip_verify = root.boolean("insecureskipverify")?.unwrap_or(false);
+        if let Some(cas) = root.strings("rootcas")? {
+            config.upstream_tls.root_cas = cas.iter().map(|ca| PemSource::from_value(ca)).collect();
         }
         if let Some(mut log) = root.table("traefiklog")? {
             config.log_format = Some(log_format(&mut log)?.map_or(LogFormat::Plain, |json| {
@@ -163,7 +182,7 @@ fn log_format(section: &mut Section<'_>) -> Result<Option<bool>, ConfigError> {
     }
 }
 
-fn log_level(level: &str) -> Option<tracing::Level> {
+pub(super) fn log_level(level: &str) -> Option<tracing::Level> {
     Some(match level.to_ascii_uppercase().as_str() {
         "DEBUG" => tracing::Level::DEBUG,
         "INFO" => tracing::Level::INFO,

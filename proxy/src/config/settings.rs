@@ -2,11 +2,15 @@
 //! [`Settings`] is what the rest of the proxy reads; it never sees clap's
 //! [`Args`] or the TOML.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{AccessLogFormat, Args, ConfigError, FileConfig, LogFormat, parse_address};
+use super::{
+    AccessLogFormat, Args, ConfigError, FileConfig, LogFormat, Timeouts, UpstreamTlsConfig,
+    flag_entry_points, parse_address,
+};
 use crate::routing::{ObjectKey, Redirect, RedirectTarget};
 
 /// Where in-flight requests may finish after SIGTERM, unless configured.
@@ -17,8 +21,15 @@ const DEFAULT_ADMIN_PORT: u16 = 8080;
 /// Everything the proxy runs with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// The entry points, in file order (`http`, `https` by default).
+    /// The entry points, in file order (`http`, `https` by default), each
+    /// with the address it binds (after `--entrypoint-address`).
     pub entry_points: Vec<EntryPointConfig>,
+    /// The port clients reach each entry point on, which redirects to it
+    /// name: the port of its configured address (the file's, `--entryPoints`'
+    /// or the default `:80` / `:443`), which `--entrypoint-address` does not
+    /// change. An entry point missing here (port 0) advertises the port it
+    /// is bound to.
+    pub advertised_ports: BTreeMap<String, u16>,
     /// Entry points of routes that name none (`defaultEntryPoints`).
     pub default_entry_points: Vec<String>,
     /// The Ingress provider, when enabled (`--kubernetes` or `[kubernetes]`).
@@ -29,6 +40,10 @@ pub struct Settings {
     pub log: LogSettings,
     /// How long in-flight requests may finish after SIGTERM.
     pub shutdown_timeout: Duration,
+    /// `[respondingTimeouts]` and `[forwardingTimeouts]`.
+    pub timeouts: Timeouts,
+    /// How `https` upstreams are verified (`insecureSkipVerify`, `rootCAs`).
+    pub upstream_tls: UpstreamTlsConfig,
     /// The config file read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -174,28 +189,51 @@ pub struct LogSettings {
 
 impl Settings {
     /// Reads `--configfile` when given, then merges it with the flags.
-    /// Returns the file's warnings, for the caller to log once logging is
-    /// set up.
+    /// Returns the file's and the flags' warnings, for the caller to log
+    /// once logging is set up.
     pub fn load(args: &Args) -> Result<(Settings, Vec<String>), ConfigError> {
-        let (file, warnings) = match &args.configfile {
+        let (file, mut warnings) = match &args.configfile {
             Some(path) => {
                 let (file, warnings) = FileConfig::load(path)?;
                 (Some(file), warnings)
             }
             None => (None, Vec::new()),
         };
-        Ok((Settings::resolve(args, file.as_ref())?, warnings))
+        let settings = Settings::merge(args, file.as_ref(), &mut warnings)?;
+        Ok((settings, warnings))
     }
 
     /// Merges the flags over the file over the defaults.
     pub fn resolve(args: &Args, file: Option<&FileConfig>) -> Result<Settings, ConfigError> {
+        Settings::merge(args, file, &mut Vec::new())
+    }
+
+    fn merge(
+        args: &Args,
+        file: Option<&FileConfig>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Settings, ConfigError> {
         let empty = FileConfig::default();
         let file = file.unwrap_or(&empty);
-        let mut entry_points = if file.entry_points.is_empty() {
-            default_entry_points()
-        } else {
-            file.entry_points.clone()
-        };
+        let mut entry_points = file.entry_points.clone();
+        for text in &args.entry_points {
+            let entry_point = flag_entry_points::parse(text, warnings)?;
+            match entry_points.iter_mut().find(|ep| ep.name == entry_point.name) {
+                Some(existing) => *existing = entry_point,
+                None => entry_points.push(entry_point),
+            }
+        }
+        if entry_points.is_empty() {
+            entry_points = default_entry_points();
+        }
+        // Where clients reach each entry point, before `--entrypoint-address`
+        // moves where it binds (a hostPort 443 in front of container port
+        // 8443 keeps redirects on 443).
+        let advertised_ports = entry_points
+            .iter()
+            .filter(|ep| ep.address.port() != 0)
+            .map(|ep| (ep.name.clone(), ep.address.port()))
+            .collect();
         for item in &args.entrypoint_address {
             let flag = "--entrypoint-address";
             let (name, addr) = item.split_once('=').ok_or_else(|| ConfigError::Flag {
@@ -212,21 +250,31 @@ impl Settings {
                 })?;
             entry_point.address = address;
         }
-        let default_entry_points = match &file.default_entry_points {
-            Some(names) => {
-                if let Some(unknown) = names
-                    .iter()
-                    .find(|n| !entry_points.iter().any(|ep| &ep.name == *n))
-                {
-                    return Err(ConfigError::Invalid {
-                        key: "defaultEntryPoints".to_owned(),
-                        path: file.path.clone(),
-                        message: format!("there is no entry point named `{unknown}`"),
-                    });
-                }
-                names.clone()
+        let unknown = |names: &[String]| {
+            names
+                .iter()
+                .find(|n| !entry_points.iter().any(|ep| &ep.name == *n))
+                .cloned()
+        };
+        let default_entry_points = if !args.default_entry_points.is_empty() {
+            if let Some(unknown) = unknown(&args.default_entry_points) {
+                return Err(ConfigError::Flag {
+                    flag: "--defaultEntryPoints",
+                    message: format!("there is no entry point named `{unknown}`"),
+                });
             }
-            None => entry_points.iter().map(|ep| ep.name.clone()).collect(),
+            args.default_entry_points.clone()
+        } else if let Some(names) = &file.default_entry_points {
+            if let Some(unknown) = unknown(names) {
+                return Err(ConfigError::Invalid {
+                    key: "defaultEntryPoints".to_owned(),
+                    path: file.path.clone(),
+                    message: format!("there is no entry point named `{unknown}`"),
+                });
+            }
+            names.clone()
+        } else {
+            entry_points.iter().map(|ep| ep.name.clone()).collect()
         };
         if let Some((from, to)) = entry_points.iter().find_map(|ep| match &ep.redirect {
             Some(Redirect {
@@ -248,7 +296,7 @@ impl Settings {
                 message,
             })?),
             (None, true, from_file) => {
-                Some(from_file.unwrap_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, DEFAULT_ADMIN_PORT))))
+                Some(from_file.unwrap_or(SocketAddr::from((Ipv6Addr::UNSPECIFIED, DEFAULT_ADMIN_PORT))))
             }
             (None, false, from_file) => from_file,
         };
@@ -256,13 +304,14 @@ impl Settings {
         let kubernetes = (args.kubernetes || file.kubernetes.is_some()).then(|| kube_settings(args, file));
         let kubernetes = kubernetes.transpose()?;
 
-        let level = if args.debug || file.debug == Some(true) {
+        let level = if args.debug || (args.log_level.is_none() && file.debug == Some(true)) {
             tracing::Level::DEBUG
         } else {
-            file.log_level.unwrap_or(tracing::Level::INFO)
+            args.log_level.or(file.log_level).unwrap_or(tracing::Level::INFO)
         };
         Ok(Settings {
             entry_points,
+            advertised_ports,
             default_entry_points,
             kubernetes,
             admin,
@@ -275,6 +324,8 @@ impl Settings {
                 .shutdown_timeout
                 .or(file.grace_timeout)
                 .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT),
+            timeouts: file.timeouts,
+            upstream_tls: file.upstream_tls.clone(),
             config_file: args.configfile.clone(),
         })
     }
@@ -286,13 +337,13 @@ fn default_entry_points() -> Vec<EntryPointConfig> {
     vec![
         EntryPointConfig {
             name: "http".to_owned(),
-            address: SocketAddr::from((Ipv4Addr::UNSPECIFIED, 80)),
+            address: SocketAddr::from((Ipv6Addr::UNSPECIFIED, 80)),
             redirect: None,
             tls: None,
         },
         EntryPointConfig {
             name: "https".to_owned(),
-            address: SocketAddr::from((Ipv4Addr::UNSPECIFIED, 443)),
+            address: SocketAddr::from((Ipv6Addr::UNSPECIFIED, 443)),
             redirect: None,
             tls: Some(TlsConfig::default()),
         },

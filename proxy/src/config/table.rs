@@ -6,6 +6,7 @@
 use toml::Value;
 
 use super::ConfigError;
+use super::address::parse_duration;
 
 /// One table being read: its keys by lower-cased name, in file order.
 pub(crate) struct Section<'t> {
@@ -95,6 +96,25 @@ impl<'t> Section<'t> {
             Some((key, other)) => Err(self.invalid(
                 &key,
                 format!("expected true or false, found {}", other.type_str()),
+            )),
+        }
+    }
+
+    /// Takes a duration: a Go duration string (`30s`, `1m30s`) or an integer
+    /// number of seconds, as Traefik 1.x's `flaeg.Duration` read both.
+    pub(crate) fn duration(&mut self, name: &str) -> Result<Option<std::time::Duration>, ConfigError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some((key, Value::String(s))) => parse_duration(s).map(Some).map_err(|m| self.invalid(&key, m)),
+            Some((key, Value::Integer(n))) => u64::try_from(*n)
+                .map(|secs| Some(std::time::Duration::from_secs(secs)))
+                .map_err(|_| self.invalid(&key, format!("`{n}` is negative"))),
+            Some((key, other)) => Err(self.invalid(
+                &key,
+                format!(
+                    "expected a duration (`30s`) or seconds, found {}",
+                    other.type_str()
+                ),
             )),
         }
     }

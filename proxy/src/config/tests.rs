@@ -2,7 +2,9 @@
 //! their merge.
 
 mod args;
+mod entry_point_flags;
 mod file;
+mod forwarding;
 mod settings;
 
 /// The walkthrough's traefik.toml, verbatim from the issue.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::routing::{HostMatch, PathKind, RuleType, Service, Upstream, UpstreamProtocol};
+use crate::routing::{HostMatch, ObjectKey, PathKind, RuleType, Service, Upstream, UpstreamProtocol};
 
 fn route(path: &str, entry_points: Option<Vec<String>>) -> Route {
     Route {

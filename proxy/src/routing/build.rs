@@ -13,7 +13,7 @@ mod io;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress, IngressBackend};
+use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress, IngressBackend, IngressSpec};
 
 use self::annotations::Options;
 use self::backend::Backends;
@@ -44,6 +44,7 @@ pub fn build(input: &BuildInput<'_>) -> BuildOutput {
     });
 
     let mut builder = Builder {
+        entry_points: input.entry_points,
         backends: Backends::new(input.services, input.endpoint_slices),
         routes: Vec::new(),
         default_backend: None,
@@ -88,6 +89,8 @@ fn key_of(ingress: &Ingress) -> ObjectKey {
 type Claim = (HostMatch, String, PathKind, Option<Vec<String>>, Option<i64>);
 
 struct Builder<'a> {
+    /// The configured entry points' names, when known.
+    entry_points: Option<&'a [String]>,
     backends: Backends<'a>,
     routes: Vec<Route>,
     default_backend: Option<(ObjectKey, Route)>,
@@ -101,7 +104,7 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn ingress(&mut self, ingress: &Ingress) {
         let key = key_of(ingress);
-        let (options, notes) = annotations::parse(ingress.metadata.annotations.as_ref());
+        let (options, notes) = annotations::parse(ingress.metadata.annotations.as_ref(), self.entry_points);
         self.diagnostics
             .extend(notes.into_iter().map(|note| note.on(&key, "Ingress")));
         let Some(options) = options else { return };
@@ -115,13 +118,25 @@ impl Builder<'_> {
                 .hosts
                 .iter()
                 .flatten()
-                .map(|h| h.trim().to_ascii_lowercase())
+                .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase())
                 .filter(|h| !h.is_empty())
                 .collect();
             tls_all |= hosts.is_empty();
             tls_hosts.extend(hosts.iter().cloned());
             if let Some(secret) = entry.secret_name.as_deref().filter(|s| !s.is_empty()) {
                 let secret = ObjectKey::new(key.namespace.clone(), secret);
+                // An entry without hosts covers the hosts of the Ingress's
+                // rules (the Ingress spec's `IngressTLS.hosts`); the Secret
+                // serves no other name.
+                let hosts = if hosts.is_empty() { rule_hosts(spec) } else { hosts };
+                if hosts.is_empty() {
+                    let message = format!(
+                        "spec.tls entry for Secret {secret} lists no hosts and no rule of the Ingress has one: \
+                         its certificate is served for no name (list the hosts in spec.tls)"
+                    );
+                    self.diagnostics
+                        .push(Note::warning("TLSSecretWithoutHosts", message).on(&key, "Ingress"));
+                }
                 self.output.tls.push(TlsRef {
                     ingress: key.clone(),
                     secret,
@@ -283,6 +298,23 @@ impl Builder<'_> {
     }
 }
 
+/// The hosts of an Ingress's rules, as `spec.tls` hosts are written
+/// (`a.example.com`, `*.example.com`), sorted; rules without a host or with
+/// an invalid one add none.
+fn rule_hosts(spec: &IngressSpec) -> Vec<String> {
+    let hosts: BTreeSet<String> = spec
+        .rules
+        .iter()
+        .flatten()
+        .filter_map(|rule| match HostMatch::parse(rule.host.as_deref()) {
+            Ok(HostMatch::Exact(name)) => Some(name),
+            Ok(HostMatch::Wildcard(suffix)) => Some(format!("*.{suffix}")),
+            Ok(HostMatch::Any) | Err(_) => None,
+        })
+        .collect();
+    hosts.into_iter().collect()
+}
+
 fn apply_options(route: &mut Route, options: &Options) {
     route.rule_type = options.rule_type.clone();
     route.priority = options.priority;
@@ -298,6 +330,8 @@ fn invalid_path(id: &str, why: String) -> Note {
     Note::error("InvalidPath", format!("path {id}: {why}: not served"))
 }
 
+#[cfg(test)]
+mod annotation_report_tests;
 #[cfg(test)]
 mod annotation_tests;
 #[cfg(test)]

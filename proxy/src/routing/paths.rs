@@ -96,14 +96,34 @@ pub(crate) struct Hit {
 }
 
 /// The path index of one host (or of the wildcard suffix, or of "any host").
+///
+/// Besides the maps, it records the key lengths worth probing, so that a
+/// lookup never probes past the longest rule: the cost of a request path is
+/// bounded by the rules, not by the path (a 64 KiB path `/a/a/a/…` costs
+/// what a short one does).
 #[derive(Debug, Default)]
 pub(crate) struct PathIndex {
     exact: HashMap<Box<str>, Vec<u32>>,
     segment: HashMap<Box<str>, Vec<u32>>,
     string: HashMap<Box<str>, Vec<u32>>,
+    /// The longest key of `exact`: a longer path matches none.
+    exact_max: usize,
+    /// The distinct non-empty key lengths of `segment`, ascending: the only
+    /// element boundaries worth probing.
+    segment_lengths: Vec<usize>,
     /// The distinct key lengths of `string`, ascending: the only prefix
     /// lengths worth probing.
     string_lengths: Vec<usize>,
+}
+
+/// What a lookup cost: hash-map probes and the bytes of keys hashed for
+/// them. Bounded by the rules of the index, whatever the request path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Work {
+    /// Hash-map probes.
+    pub(crate) probes: usize,
+    /// Bytes of request path hashed by those probes.
+    pub(crate) bytes: usize,
 }
 
 impl PathIndex {
@@ -113,12 +133,19 @@ impl PathIndex {
         let mode = MatchMode::of(route);
         let key = mode.key(&route.path);
         let map = match mode {
-            MatchMode::Exact => &mut self.exact,
-            MatchMode::Segment => &mut self.segment,
-            MatchMode::StringPrefix => {
-                if let Err(at) = self.string_lengths.binary_search(&key.len()) {
-                    self.string_lengths.insert(at, key.len());
+            MatchMode::Exact => {
+                self.exact_max = self.exact_max.max(key.len());
+                &mut self.exact
+            }
+            MatchMode::Segment => {
+                // The root (empty key) is probed always: no length to record.
+                if !key.is_empty() {
+                    insert_sorted(&mut self.segment_lengths, key.len());
                 }
+                &mut self.segment
+            }
+            MatchMode::StringPrefix => {
+                insert_sorted(&mut self.string_lengths, key.len());
                 &mut self.string
             }
         };
@@ -133,16 +160,35 @@ impl PathIndex {
         routes: &[Arc<Route>],
         allowed: &impl Fn(&Route) -> bool,
     ) -> Option<Hit> {
+        self.best_counted(path, routes, allowed, &mut Work::default())
+    }
+
+    /// [`PathIndex::best`], adding what the lookup cost to `work`.
+    ///
+    /// Every probe is of a key length some rule has: the exact map only
+    /// when the path is no longer than its longest key, the element-wise
+    /// map at the recorded lengths where the path has an element boundary
+    /// (a `/` or its end), the string-prefix map at the recorded lengths.
+    pub(crate) fn best_counted(
+        &self,
+        path: &str,
+        routes: &[Arc<Route>],
+        allowed: &impl Fn(&Route) -> bool,
+        work: &mut Work,
+    ) -> Option<Hit> {
         let mut best: Option<Hit> = None;
-        let mut consider = |ids: Option<&Vec<u32>>, mode: MatchMode, matched: usize| {
-            let Some(ids) = ids else { return };
+        let mut consider = |map: &HashMap<Box<str>, Vec<u32>>, mode: MatchMode, matched: usize| {
+            let Some(key) = path.get(..matched) else { return };
+            work.probes += 1;
+            work.bytes += key.len();
+            let Some(ids) = map.get(key) else { return };
             // Each list is in table order: the first allowed route is the best
             // of this key.
             if let Some(&index) = ids.iter().find(|&&i| allowed(&routes[i as usize])) {
                 let route = &routes[index as usize];
                 let rank = (
                     route.priority.unwrap_or(0),
-                    mode.length(&path[..matched]),
+                    mode.length(key),
                     mode,
                     Reverse(index),
                 );
@@ -151,23 +197,33 @@ impl PathIndex {
                 }
             }
         };
-        if !self.exact.is_empty() {
-            consider(self.exact.get(path), MatchMode::Exact, path.len());
+        if !self.exact.is_empty() && path.len() <= self.exact_max {
+            consider(&self.exact, MatchMode::Exact, path.len());
         }
         if !self.segment.is_empty() {
-            consider(self.segment.get(""), MatchMode::Segment, 0);
-            for (at, _) in path.match_indices('/').filter(|&(at, _)| at > 0) {
-                consider(self.segment.get(&path[..at]), MatchMode::Segment, at);
-            }
-            if path.len() > 1 && !path.ends_with('/') {
-                consider(self.segment.get(path), MatchMode::Segment, path.len());
+            consider(&self.segment, MatchMode::Segment, 0);
+            // A key (never ending in `/`) matches when the path continues
+            // with `/` after it or ends there.
+            let bytes = path.as_bytes();
+            for &len in self.segment_lengths.iter().take_while(|&&len| len <= path.len()) {
+                if len == path.len() || bytes[len] == b'/' {
+                    consider(&self.segment, MatchMode::Segment, len);
+                }
             }
         }
         for &len in self.string_lengths.iter().take_while(|&&len| len <= path.len()) {
-            if let Some(prefix) = path.get(..len) {
-                consider(self.string.get(prefix), MatchMode::StringPrefix, len);
-            }
+            consider(&self.string, MatchMode::StringPrefix, len);
         }
         best
     }
 }
+
+/// Adds `len` to the ascending, duplicate-free `lengths`.
+fn insert_sorted(lengths: &mut Vec<usize>, len: usize) {
+    if let Err(at) = lengths.binary_search(&len) {
+        lengths.insert(at, len);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,12 +2,18 @@
 //! Traefik 1.x behaviours attached to them and the services they forward to.
 //! Everything here is plain data, built by `RouteTable::build` and read by the
 //! request path without locks.
+//!
+//! The admin API shows these types as JSON in one style, Kubernetes': keys
+//! (field names, and the member of a one-of such as `{"entryPoint": …}`)
+//! in camelCase; values spelt as users write them in Ingresses and
+//! annotations (`ImplementationSpecific`, `PathPrefixStrip`, `h2c`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// A namespaced Kubernetes object, as routes and diagnostics refer to it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ObjectKey {
     /// Namespace.
     pub namespace: String,
@@ -58,12 +64,14 @@ pub enum RuleType {
     /// `X-Forwarded-Prefix`.
     PathPrefixStrip,
     /// The path is replaced by this one (the original in
-    /// `X-Replaced-Path`).
+    /// `X-Replaced-Path`). Shown as `{"replacePath": "/new"}`.
+    #[serde(rename = "replacePath")]
     ReplacePath(String),
 }
 
 /// Where a redirect sends the client.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum RedirectTarget {
     /// To another entry point (its scheme and port), keeping host, path and query.
     EntryPoint(String),
@@ -78,6 +86,7 @@ pub enum RedirectTarget {
 
 /// A redirect attached to a route or an entry point.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Redirect {
     /// Where to.
     pub target: RedirectTarget,
@@ -87,6 +96,7 @@ pub struct Redirect {
 
 /// The protocol spoken to the upstream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum UpstreamProtocol {
     /// HTTP/1.1 over TCP.
     #[default]
@@ -99,6 +109,7 @@ pub enum UpstreamProtocol {
 
 /// What a service resolves to.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Upstream {
     /// Ready endpoints (EndpointSlice `ready`/`serving` and not terminating).
     Endpoints(Vec<SocketAddr>),
@@ -115,6 +126,7 @@ pub enum Upstream {
 
 /// A backend: one Service port, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Service {
     /// `namespace/service:port`, as shown in the admin API and metrics.
     pub name: String,
@@ -126,6 +138,7 @@ pub struct Service {
 
 /// An IPv4 or IPv6 network, for `whitelist-source-range`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IpNet {
     /// The network address.
     pub addr: std::net::IpAddr,
@@ -135,6 +148,7 @@ pub struct IpNet {
 
 /// One route: an Ingress path (or default backend) with its behaviours.
 #[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Route {
     /// Stable identifier: `namespace/ingress/rule/path` (or `.../default`).
     pub id: String,

@@ -1,10 +1,19 @@
 //! The access log, one line per request in Traefik 1.x's formats: the
 //! Common Log Format with Traefik's extra fields (request count, frontend,
 //! backend URL, duration) or JSON with Traefik's field names.
+//!
+//! Lines are formatted where the request ends (on a runtime thread) and
+//! handed over a bounded channel to a dedicated writer thread, so that a
+//! slow or blocked standard output never stalls request handling: when the
+//! channel is full, the line is dropped and counted, and the writer says how
+//! many were lost once it catches up.
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::Version;
@@ -18,10 +27,15 @@ pub enum AccessLogFormat {
     Json,
 }
 
-/// Where access log lines go.
+/// Lines waiting for the writer thread, at most; beyond, lines are dropped.
+const QUEUED_LINES: usize = 8192;
+
+/// Where access log lines go. Dropping it writes the lines still queued.
 pub struct AccessLog {
     format: AccessLogFormat,
-    out: Mutex<Box<dyn Write + Send>>,
+    lines: Option<SyncSender<String>>,
+    writer: Option<JoinHandle<()>>,
+    dropped: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for AccessLog {
@@ -59,23 +73,91 @@ impl AccessLog {
         Self::to_writer(format, Box::new(std::io::stdout()))
     }
 
-    /// Lines to `out` (a file, or a buffer in tests).
+    /// Lines to `out` (a file, or a buffer in tests), written by a thread
+    /// of their own.
     pub fn to_writer(format: AccessLogFormat, out: Box<dyn Write + Send>) -> Self {
+        Self::with_capacity(format, out, QUEUED_LINES)
+    }
+
+    pub(crate) fn with_capacity(
+        format: AccessLogFormat,
+        out: Box<dyn Write + Send>,
+        capacity: usize,
+    ) -> Self {
+        let (lines, queue) = std::sync::mpsc::sync_channel(capacity);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let counted = dropped.clone();
+        let writer = std::thread::Builder::new()
+            .name("access-log".into())
+            .spawn(move || write_lines(queue, out, counted));
+        let (lines, writer) = match writer {
+            Ok(writer) => (Some(lines), Some(writer)),
+            Err(error) => {
+                tracing::error!(%error, "Cannot start the access log writer; access log lines are dropped");
+                (None, None)
+            }
+        };
         Self {
             format,
-            out: Mutex::new(out),
+            lines,
+            writer,
+            dropped,
         }
     }
 
+    /// How many lines were dropped because the writer could not keep up.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Queues the line of `entry`; never blocks.
     pub(crate) fn write(&self, entry: &AccessEntry) {
         let mut line = match self.format {
             AccessLogFormat::Common => common(entry),
             AccessLogFormat::Json => json(entry),
         };
         line.push('\n');
-        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
-        if let Err(error) = out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
+        let queued = match &self.lines {
+            Some(lines) => lines.try_send(line),
+            None => Err(TrySendError::Disconnected(line)),
+        };
+        if queued.is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for AccessLog {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer once the queue is written.
+        self.lines = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+/// The writer thread: writes lines as they come, flushing once per batch,
+/// and reports the lines dropped meanwhile.
+fn write_lines(queue: Receiver<String>, mut out: Box<dyn Write + Send>, dropped: Arc<AtomicU64>) {
+    let mut reported = 0;
+    while let Ok(line) = queue.recv() {
+        let mut written = out.write_all(line.as_bytes());
+        while written.is_ok()
+            && let Ok(line) = queue.try_recv()
+        {
+            written = out.write_all(line.as_bytes());
+        }
+        if let Err(error) = written.and_then(|()| out.flush()) {
             tracing::warn!(%error, "Could not write the access log");
+        }
+        let total = dropped.load(Ordering::Relaxed);
+        if total > reported {
+            tracing::warn!(
+                dropped = total - reported,
+                "Dropped access log lines: the log output could not keep up"
+            );
+            reported = total;
         }
     }
 }
@@ -233,6 +315,51 @@ mod tests {
         assert_eq!(v["StartUTC"], "2024-02-29T13:04:05.500000000Z");
         assert_eq!(v["Duration"], 3_000_000);
         assert_eq!(v["entryPointName"], "http");
+    }
+
+    /// A writer that blocks in its first write until released.
+    struct Stuck {
+        entered: std::sync::mpsc::Sender<()>,
+        release: std::sync::mpsc::Receiver<()>,
+        written: Arc<std::sync::Mutex<Vec<u8>>>,
+    }
+
+    impl Write for Stuck {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.entered.send(()).is_ok() {
+                let _ = self.release.recv();
+            }
+            self.written.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stuck_output_drops_and_counts_lines_instead_of_blocking() {
+        let (entered, entering) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel();
+        let written = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let out = Stuck {
+            entered,
+            release: released,
+            written: written.clone(),
+        };
+        let log = AccessLog::with_capacity(AccessLogFormat::Common, Box::new(out), 2);
+        log.write(&entry());
+        // The writer holds the first line, blocked; two more fit the queue.
+        entering.recv().unwrap();
+        for _ in 0..5 {
+            log.write(&entry());
+        }
+        assert_eq!(log.dropped(), 3);
+        drop(entering);
+        release.send(()).unwrap();
+        drop(log);
+        let text = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
     }
 
     #[test]

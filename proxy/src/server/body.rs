@@ -2,15 +2,21 @@
 //! the upstream's body streamed frame by frame, never buffered whole. It
 //! carries the request's [`Exchange`] and ends it when the last frame is
 //! sent or the client goes away, so that durations, metrics and the access
-//! log cover the whole response.
+//! log cover the whole response. With a write timeout, a body not sent
+//! whole by its deadline fails, which closes the connection.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
+use tokio::time::{Instant, Sleep};
 
+use super::listener::WriteTimeout;
 use super::observe::Exchange;
+
+/// The error of a body: the upstream's, or a timeout.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 enum Kind {
     Full(Option<Bytes>),
@@ -22,6 +28,7 @@ pub struct ResponseBody {
     kind: Kind,
     exchange: Option<Exchange>,
     sent: u64,
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl std::fmt::Debug for ResponseBody {
@@ -41,6 +48,7 @@ impl ResponseBody {
             kind,
             exchange: None,
             sent: 0,
+            deadline: None,
         }
     }
 
@@ -50,7 +58,17 @@ impl ResponseBody {
             kind: Kind::Stream(body),
             exchange: None,
             sent: 0,
+            deadline: None,
         }
+    }
+
+    /// Fails the body if it is not sent whole by `deadline` (the write
+    /// timeout).
+    pub(crate) fn until(mut self, deadline: Instant) -> Self {
+        if !self.is_end_stream() {
+            self.deadline = Some(Box::pin(tokio::time::sleep_until(deadline)));
+        }
+        self
     }
 
     /// Attaches the exchange to end with this body.
@@ -71,17 +89,24 @@ impl ResponseBody {
 
 impl Body for ResponseBody {
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = BoxError;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
-        let polled = match &mut this.kind {
+        let mut polled = match &mut this.kind {
             Kind::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
-            Kind::Stream(body) => Pin::new(body).poll_frame(cx),
+            Kind::Stream(body) => Pin::new(body).poll_frame(cx).map_err(BoxError::from),
         };
+        if polled.is_pending()
+            && let Some(deadline) = &mut this.deadline
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            this.deadline = None;
+            polled = Poll::Ready(Some(Err(Box::new(WriteTimeout))));
+        }
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {

@@ -8,13 +8,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
 use super::error::ProxyError;
+use super::request_body::RequestBody;
 use crate::routing::UpstreamProtocol;
 
 /// Where one connection goes.
@@ -68,15 +68,15 @@ pub(crate) struct Key {
 /// The sending half of an upstream connection.
 pub(crate) enum Sender {
     /// HTTP/1.1: one request at a time.
-    H1(http1::SendRequest<Incoming>),
+    H1(http1::SendRequest<RequestBody>),
     /// HTTP/2: shared, cloned per request.
-    H2(http2::SendRequest<Incoming>),
+    H2(http2::SendRequest<RequestBody>),
 }
 
 /// What connecting needs.
 pub(crate) struct Connector {
-    /// The connect timeout (TCP and TLS together).
-    pub(crate) timeout: Duration,
+    /// The connect timeout (TCP and TLS together); `None`: no limit.
+    pub(crate) timeout: Option<Duration>,
     /// TLS for `https` upstreams, ALPN set.
     pub(crate) tls: tokio_rustls::TlsConnector,
 }
@@ -84,12 +84,14 @@ pub(crate) struct Connector {
 impl Connector {
     /// Opens a new connection to `key`.
     pub(crate) async fn connect(&self, key: &Key) -> Result<Sender, ProxyError> {
-        let upstream = || key.target.to_string();
-        match tokio::time::timeout(self.timeout, self.open(key)).await {
+        let Some(timeout) = self.timeout else {
+            return self.open(key).await;
+        };
+        match tokio::time::timeout(timeout, self.open(key)).await {
             Ok(result) => result,
             Err(_) => Err(ProxyError::ConnectTimeout {
-                upstream: upstream(),
-                timeout: self.timeout,
+                upstream: key.target.to_string(),
+                timeout,
             }),
         }
     }
@@ -215,12 +217,74 @@ pub(crate) fn default_upstream_tls() -> Result<Arc<rustls::ClientConfig>, rustls
     }
     let (added, _ignored) = roots.add_parsable_certificates(native.certs);
     tracing::debug!(added, "Loaded system root certificates for https upstreams");
+    upstream_tls(Some(roots), false)
+}
+
+/// The TLS client configuration for `https` upstreams, as Traefik 1.x's
+/// top-level `rootCAs` and `insecureSkipVerify` made it: verified against
+/// `roots` (`None`: the system's), or not verified at all. An endpoint is
+/// verified under its IP address, as Go verified `https://10.1.2.3:8443`.
+pub fn upstream_tls(
+    roots: Option<rustls::RootCertStore>,
+    insecure_skip_verify: bool,
+) -> Result<Arc<rustls::ClientConfig>, rustls::Error> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()?;
+    let config = if insecure_skip_verify {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+            .with_no_client_auth()
+    } else {
+        let roots = match roots {
+            Some(roots) => roots,
+            None => return default_upstream_tls(),
+        };
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
     Ok(Arc::new(config))
+}
+
+/// `insecureSkipVerify`: any certificate is accepted, for any name; the
+/// handshake signatures are still checked (the peer holds the key of the
+/// certificate it sent).
+#[derive(Debug)]
+struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// `config` with the ALPN protocols the proxy offers upstreams.

@@ -1,6 +1,7 @@
 //! What can go wrong while serving one request, and the one place where each
 //! failure becomes an HTTP status (as Traefik and nginx answer them: no route
-//! 404, refused or broken upstream 502, no endpoints 503, upstream timeout 504).
+//! 404, refused or broken upstream 502, no endpoints 503, upstream timeout 504,
+//! a request body slower than the read timeout 408).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -82,6 +83,12 @@ pub enum ProxyError {
         /// The timeout.
         timeout: Duration,
     },
+    /// The client did not send its request body within the read timeout.
+    #[error("the client did not send the request body within {timeout:?}")]
+    RequestTimeout {
+        /// The timeout.
+        timeout: Duration,
+    },
     /// The exchange with the upstream failed after the request was sent.
     #[error("exchange with {upstream} failed")]
     Upstream {
@@ -101,6 +108,7 @@ impl ProxyError {
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::Misdirected { .. } => StatusCode::MISDIRECTED_REQUEST,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::NoEndpoints { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Resolve { .. } | Self::Connect { .. } | Self::Handshake { .. } | Self::Upstream { .. } => {
                 StatusCode::BAD_GATEWAY
@@ -134,6 +142,7 @@ impl ProxyError {
             Self::ConnectTimeout { .. } => "connect_timeout",
             Self::Handshake { .. } => "handshake",
             Self::ResponseTimeout { .. } => "response_timeout",
+            Self::RequestTimeout { .. } => "request_timeout",
             Self::Upstream { .. } => "upstream",
         }
     }
@@ -145,6 +154,7 @@ impl ProxyError {
             StatusCode::FORBIDDEN => "Forbidden\n",
             StatusCode::MISDIRECTED_REQUEST => "Misdirected Request\n",
             StatusCode::BAD_REQUEST => "Bad Request\n",
+            StatusCode::REQUEST_TIMEOUT => "Request Timeout\n",
             StatusCode::SERVICE_UNAVAILABLE => "Service Unavailable\n",
             StatusCode::GATEWAY_TIMEOUT => "Gateway Timeout\n",
             _ => "Bad Gateway\n",
@@ -230,6 +240,7 @@ mod tests {
                 504,
                 false,
             ),
+            (ProxyError::RequestTimeout { timeout: t }, 408, false),
         ];
         for (error, status, retryable) in cases {
             assert_eq!(error.status().as_u16(), status, "{error}");

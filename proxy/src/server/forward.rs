@@ -1,10 +1,14 @@
 //! Sending one request upstream: pick an endpoint, take a pooled connection
-//! or open one, send, wait for the response headers within the timeout.
-//! A connection that fails before anything was sent (refused, connect
-//! timeout, TLS handshake) marks the endpoint down and the request goes once
-//! to another endpoint; a pooled connection that turns out closed before
-//! sending is replaced without counting as that retry. Bodies stream through.
+//! or open one, send, wait for the response headers within the timeout,
+//! which starts once the request body has been sent whole (Go's
+//! `ResponseHeaderTimeout`: an upload as slow as the client is not the
+//! upstream's delay). A connection that fails before anything was sent
+//! (refused, connect timeout, TLS handshake) marks the endpoint down and the
+//! request goes once to another endpoint; a pooled connection that turns out
+//! closed before sending is replaced without counting as that retry. Bodies
+//! stream through.
 
+use std::future::Future;
 use std::time::Duration;
 
 use http::header::{self, HeaderValue};
@@ -13,18 +17,23 @@ use hyper::body::Incoming;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 
 use super::Phase;
 use super::connect::{Connector, Key, Proto, Sender, Target};
 use super::error::ProxyError;
 use super::pool::Pool;
+use super::request_body::{RequestBody, is_read_timeout};
 use crate::routing::Service;
 
 /// Forwarding to upstreams: the pool, the connector and the timeouts.
 pub(crate) struct Upstreams {
     pub(crate) pool: Pool,
     pub(crate) connector: Connector,
-    pub(crate) response_timeout: Duration,
+    /// From the end of the request body to the response headers.
+    pub(crate) response_timeout: Option<Duration>,
+    /// How long the client may take to send the request body.
+    pub(crate) read_timeout: Option<Duration>,
 }
 
 /// What the request carries to the upstream besides its headers.
@@ -33,6 +42,11 @@ pub(crate) struct Outgoing {
     pub(crate) path_and_query: String,
     /// Whether the client's Host is sent (else the endpoint's address).
     pub(crate) pass_host: bool,
+    /// Whether the client sent `TE: trailers`, which HTTP/2 upstreams get
+    /// (gRPC requires it, RFC 9113 §8.2.2).
+    pub(crate) te_trailers: bool,
+    /// When the request arrived (its headers were read).
+    pub(crate) start: Instant,
 }
 
 impl Upstreams {
@@ -42,10 +56,14 @@ impl Upstreams {
     pub(crate) async fn send(
         &self,
         service: &Service,
-        mut req: Request<Incoming>,
+        req: Request<Incoming>,
         out: &Outgoing,
         on_retry: impl FnOnce(),
     ) -> Result<(Response<Incoming>, Target), ProxyError> {
+        let deadline = self.read_timeout.map(|t| out.start + t);
+        let (parts, body) = req.into_parts();
+        let (body, sent) = RequestBody::new(body, deadline);
+        let mut req = Request::from_parts(parts, body);
         let (first, mut second) = self.pool.pick(service)?;
         let proto = Proto::from(service.protocol);
         let mut key = Key { target: first, proto };
@@ -79,15 +97,19 @@ impl Upstreams {
                 },
             };
             prepare(&mut req, &sender, &key, out)?;
-            let sent = match &mut sender {
-                Sender::H1(h1) => tokio::time::timeout(self.response_timeout, h1.try_send_request(req)).await,
-                Sender::H2(h2) => tokio::time::timeout(self.response_timeout, h2.try_send_request(req)).await,
+            let answered = match &mut sender {
+                Sender::H1(h1) => {
+                    response_within(self.response_timeout, sent.clone(), h1.try_send_request(req)).await
+                }
+                Sender::H2(h2) => {
+                    response_within(self.response_timeout, sent.clone(), h2.try_send_request(req)).await
+                }
             };
-            match sent {
-                Err(_) => {
+            match answered {
+                Err(timeout) => {
                     return Err(ProxyError::ResponseTimeout {
                         upstream: key.target.to_string(),
-                        timeout: self.response_timeout,
+                        timeout,
                     });
                 }
                 Ok(Ok(response)) => {
@@ -105,9 +127,15 @@ impl Upstreams {
                         req = back;
                     }
                     _ => {
+                        let source = error.into_error();
+                        if is_read_timeout(&source)
+                            && let Some(timeout) = self.read_timeout
+                        {
+                            return Err(ProxyError::RequestTimeout { timeout });
+                        }
                         return Err(ProxyError::Upstream {
                             upstream: key.target.to_string(),
-                            source: error.into_error(),
+                            source,
                         });
                     }
                 },
@@ -116,11 +144,32 @@ impl Upstreams {
     }
 }
 
+/// Waits for `response` with no limit while the request body is being
+/// sent (`sent` turns `true`, or closes when the body is dropped unsent),
+/// then for `timeout` at most. The error is the timeout that passed.
+async fn response_within<T>(
+    timeout: Option<Duration>,
+    mut sent: watch::Receiver<bool>,
+    response: impl Future<Output = T>,
+) -> Result<T, Duration> {
+    tokio::pin!(response);
+    tokio::select! {
+        biased;
+        answered = &mut response => return Ok(answered),
+        _ = sent.wait_for(|sent| *sent) => {}
+    }
+    match timeout {
+        Some(timeout) => tokio::time::timeout(timeout, response).await.map_err(|_| timeout),
+        None => Ok(response.await),
+    }
+}
+
 /// Adapts the request to the connection it goes on: HTTP/1.1 takes the
 /// path in origin form and a Host header; HTTP/2 takes an absolute URI
-/// whose authority is that host, and no connection-specific header.
+/// whose authority is that host, no connection-specific header, and
+/// `TE: trailers` when the client sent it.
 fn prepare(
-    req: &mut Request<Incoming>,
+    req: &mut Request<RequestBody>,
     sender: &Sender,
     key: &Key,
     out: &Outgoing,
@@ -147,6 +196,9 @@ fn prepare(
             headers.remove(header::HOST);
             headers.remove(header::CONNECTION);
             headers.remove(header::UPGRADE);
+            if out.te_trailers {
+                headers.insert(header::TE, HeaderValue::from_static("trailers"));
+            }
             let scheme = if key.proto == Proto::Https {
                 "https"
             } else {

@@ -102,6 +102,10 @@ pub(crate) fn decide(
     Action::Forward
 }
 
+/// The redirect `r` asks for, or `None` when it does not apply: a target
+/// entry point that does not exist, or that the request already arrived on
+/// (Traefik 1.x skipped those, rather than redirecting in a loop), or a
+/// regex that does not match.
 fn redirect_action(
     ctx: &RedirectContext<'_>,
     ep: &EntryPointRuntime,
@@ -110,6 +114,7 @@ fn redirect_action(
 ) -> Option<Action> {
     let host = req.host.unwrap_or("");
     let location = match &r.target {
+        RedirectTarget::EntryPoint(name) if name.as_str() == &*ep.name => return None,
         RedirectTarget::EntryPoint(name) => {
             let Some(target) = ctx.entry_points.get(name.as_str()) else {
                 tracing::warn!(entry_point = %name, "Ignored a redirect to an unknown entry point");
@@ -191,9 +196,12 @@ pub(crate) async fn handle(
             local(status, error.body())
         }
     };
-    response
-        .headers_mut()
-        .insert(header::SERVER, HeaderValue::from_static("passerelle"));
+    // The upstream's own Server header is kept, as Traefik kept it.
+    if !response.headers().contains_key(header::SERVER) {
+        response
+            .headers_mut()
+            .insert(header::SERVER, HeaderValue::from_static("passerelle"));
+    }
     exchange.status(response.status().as_u16());
     response.map(|body| body.observed(exchange))
 }
@@ -216,6 +224,7 @@ async fn respond(
     host: Option<String>,
     exchange: &mut Exchange,
 ) -> Result<Response<ResponseBody>, ProxyError> {
+    let start = tokio::time::Instant::now();
     let ep = &conn.entry_point;
     if ep.strict_host
         && let (Some(sni), Some(host)) = (&conn.sni, &host)
@@ -258,9 +267,12 @@ async fn respond(
     let out = Outgoing {
         path_and_query: matched.upstream_path,
         pass_host: route.pass_host_header,
+        te_trailers: headers::te_trailers(req.headers()),
+        start,
     };
     exchange.routed(&route.id, &route.service.name);
 
+    let authority = req.uri().authority().is_some();
     let upgrade = headers::upgrade_protocol(req.headers());
     let client_upgrade = upgrade.as_ref().map(|_| hyper::upgrade::on(&mut req));
     let h2_client = req.version() == Version::HTTP_2;
@@ -272,8 +284,12 @@ async fn respond(
         if h2_client {
             join_cookies(h);
         }
+        // The host routed on is the host forwarded: an absolute-form target
+        // or HTTP/2 `:authority` replaces the Host header (RFC 9112 §3.2.2,
+        // RFC 9113 §8.3.1), so a request routed as `open.test` cannot reach
+        // the upstream as `Host: admin.test`.
         if let Some(host) = &host
-            && !h.contains_key(header::HOST)
+            && (authority || !h.contains_key(header::HOST))
             && let Ok(v) = HeaderValue::from_str(host)
         {
             h.insert(header::HOST, v);

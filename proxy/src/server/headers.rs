@@ -1,6 +1,7 @@
 //! Header rewriting between client and upstream: hop-by-hop headers
-//! (RFC 9110 §7.6.1) are dropped in both directions, and the request gets
-//! the `X-Forwarded-*` and `X-Real-Ip` headers Traefik sets.
+//! (RFC 9110 §7.6.1) are dropped in both directions (`TE: trailers` goes
+//! on to HTTP/2 upstreams, see [`te_trailers`]), and the request gets the
+//! `X-Forwarded-*` and `X-Real-Ip` headers Traefik sets.
 
 use std::net::IpAddr;
 
@@ -49,6 +50,20 @@ fn connection_tokens(headers: &HeaderMap) -> impl Iterator<Item = &str> {
         .filter(|t| !t.is_empty())
 }
 
+/// Whether the client accepts trailers (`TE: trailers`): HTTP/2 upstreams
+/// get that one TE value (RFC 9113 §8.2.2), which gRPC requires.
+pub(crate) fn te_trailers(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::TE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| {
+            let token = t.split(';').next().unwrap_or("").trim();
+            token.eq_ignore_ascii_case("trailers")
+        })
+}
+
 /// Removes the hop-by-hop headers and those the `Connection` header names.
 /// With `upgrade`, the request or 101 response keeps `Connection: upgrade`
 /// and this `Upgrade` header, which must reach the other side.
@@ -90,7 +105,9 @@ pub(crate) struct Forwarded<'a> {
 
 /// Sets the forwarding headers. `X-Forwarded-For` is appended to (the
 /// client's own list is kept, the upstream decides whom to trust); the others
-/// are this proxy's own observations and replace whatever the client sent.
+/// are this proxy's own observations and replace whatever the client sent:
+/// a client's `X-Forwarded-Prefix` or `X-Replaced-Path` never reaches the
+/// upstream, which may trust them to build links or check paths.
 pub(crate) fn set_forwarded(headers: &mut HeaderMap, f: &Forwarded<'_>) {
     let client = f.client.to_string();
     let xff = match headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
@@ -112,6 +129,7 @@ pub(crate) fn set_forwarded(headers: &mut HeaderMap, f: &Forwarded<'_>) {
     if let Some(prefix) = f.prefix {
         insert(headers, X_FORWARDED_PREFIX, prefix);
     }
+    headers.remove(X_REPLACED_PATH);
     if let Some(path) = f.replaced_path {
         insert(headers, X_REPLACED_PATH, path);
     }
@@ -156,6 +174,15 @@ mod tests {
     }
 
     #[test]
+    fn te_trailers_is_recognised_among_te_values() {
+        assert!(te_trailers(&map(&[("te", "trailers")])));
+        assert!(te_trailers(&map(&[("te", "gzip, Trailers")])));
+        assert!(te_trailers(&map(&[("te", "deflate"), ("te", "trailers;q=1")])));
+        assert!(!te_trailers(&map(&[("te", "gzip")])));
+        assert!(!te_trailers(&map(&[])));
+    }
+
+    #[test]
     fn keeps_the_upgrade_it_forwards() {
         let mut h = map(&[("connection", "keep-alive, Upgrade"), ("upgrade", "websocket")]);
         let up = upgrade_protocol(&h);
@@ -172,6 +199,7 @@ mod tests {
             ("x-forwarded-for", "203.0.113.7"),
             ("x-forwarded-proto", "ftp"),
             ("x-forwarded-prefix", "/spoofed"),
+            ("x-replaced-path", "/spoofed"),
         ]);
         let server = HeaderValue::from_static("proxy-1");
         set_forwarded(
@@ -193,7 +221,10 @@ mod tests {
         assert_eq!(h["x-forwarded-port"], "8443");
         assert_eq!(h["x-forwarded-prefix"], "/api");
         assert_eq!(h["x-forwarded-server"], "proxy-1");
-        assert!(!h.contains_key("x-replaced-path"));
+        assert!(
+            !h.contains_key("x-replaced-path"),
+            "a client's X-Replaced-Path is removed"
+        );
 
         let mut h = HeaderMap::new();
         let f = Forwarded {

@@ -2,32 +2,58 @@
 //! entry point's certificate resolver), then HTTP/1.1 or HTTP/2 on
 //! hyper-util's `auto` connection, drained gracefully at shutdown.
 
-use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::io::ErrorKind;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
+use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 
 use super::handler::{ConnInfo, handle};
 use super::{EntryPointRuntime, Options, Phase, Shared};
 
 /// Binds `address` with `SO_REUSEADDR` (a restarted proxy rebinds at once).
+/// The unspecified IPv6 address listens dual-stack (`IPV6_V6ONLY` off), so
+/// that `:80` takes IPv4 and IPv6 clients as Go's `:80` did; where the host
+/// has no IPv6, it listens on `0.0.0.0` instead. Must be called within a
+/// Tokio runtime.
 pub(crate) fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if address.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
-    socket.set_reuseaddr(true)?;
-    socket.bind(address)?;
-    socket.listen(1024)
+    match address {
+        SocketAddr::V6(v6) if v6.ip().is_unspecified() => match bind_socket(address, Some(false)) {
+            Ok(listener) => Ok(listener),
+            Err(error) if !matches!(error.kind(), ErrorKind::AddrInUse | ErrorKind::PermissionDenied) => {
+                tracing::info!(%address, %error, "IPv6 is unavailable; listening on IPv4 only");
+                bind_socket(SocketAddr::from((Ipv4Addr::UNSPECIFIED, address.port())), None)
+            }
+            Err(error) => Err(error),
+        },
+        _ => bind_socket(address, None),
+    }
 }
+
+fn bind_socket(address: SocketAddr, only_v6: Option<bool>) -> std::io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, Some(Protocol::TCP))?;
+    if let Some(only_v6) = only_v6 {
+        socket.set_only_v6(only_v6)?;
+    }
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(1024)?;
+    TcpListener::from_std(socket.into())
+}
+
+/// The answer that closes a connection (HTTP/2: resets the stream) whose
+/// response was not written within the write timeout.
+#[derive(Debug, thiserror::Error)]
+#[error("the response was not written within the write timeout")]
+pub(crate) struct WriteTimeout;
 
 /// The connection builder: header limits (431 beyond them), header read
 /// timeout, HTTP/2 header list size and keep-alive pings.
@@ -55,6 +81,7 @@ pub(crate) struct Accept {
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) builder: Arc<auto::Builder<TokioExecutor>>,
     pub(crate) handshake_timeout: Duration,
+    pub(crate) write_timeout: Option<Duration>,
 }
 
 impl Accept {
@@ -129,10 +156,22 @@ impl Accept {
     {
         let shared = self.shared.clone();
         let info = Arc::new(info);
+        let write_timeout = self.write_timeout;
         let service = service_fn(move |req| {
             let shared = shared.clone();
             let info = info.clone();
-            async move { Ok::<_, Infallible>(handle(shared, info, req).await) }
+            async move {
+                let Some(limit) = write_timeout else {
+                    return Ok(handle(shared, info, req).await);
+                };
+                // Go's WriteTimeout: the response, headers and body, must be
+                // written within the limit from the end of the request head.
+                let deadline = tokio::time::Instant::now() + limit;
+                match tokio::time::timeout_at(deadline, handle(shared, info, req)).await {
+                    Ok(response) => Ok(response.map(|body| body.until(deadline))),
+                    Err(_) => Err(WriteTimeout),
+                }
+            }
         });
         let conn = self
             .builder
@@ -153,5 +192,31 @@ impl Accept {
 fn log_end(result: Result<(), Box<dyn std::error::Error + Send + Sync>>) {
     if let Err(error) = result {
         tracing::debug!(%error, "Client connection ended with an error");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    #[tokio::test]
+    async fn the_unspecified_ipv6_address_takes_ipv4_clients_too() {
+        let listener = super::bind("[::]:0".parse().unwrap()).unwrap();
+        let local = listener.local_addr().unwrap();
+        let has_ipv6 = std::net::TcpListener::bind("[::1]:0").is_ok();
+        let mut clients = vec![SocketAddr::from(([127, 0, 0, 1], local.port()))];
+        if has_ipv6 {
+            assert!(
+                local.is_ipv6(),
+                "{local}: IPv6 is available, so `:PORT` listens on it"
+            );
+            clients.push(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, local.port())));
+        }
+        for client in clients {
+            let connect = tokio::net::TcpStream::connect(client);
+            let (connected, accepted) = tokio::join!(connect, listener.accept());
+            connected.unwrap_or_else(|e| panic!("{client}: {e}"));
+            accepted.unwrap();
+        }
     }
 }

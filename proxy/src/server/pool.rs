@@ -8,21 +8,21 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 
 use super::connect::{Key, Sender, Target};
 use super::error::ProxyError;
+use super::request_body::RequestBody;
 use crate::routing::{Service, Upstream};
 
 struct Idle {
-    sender: http1::SendRequest<Incoming>,
+    sender: http1::SendRequest<RequestBody>,
     since: Instant,
 }
 
 struct Inner {
     idle: Mutex<HashMap<Key, Vec<Idle>>>,
-    shared: Mutex<HashMap<Key, http2::SendRequest<Incoming>>>,
+    shared: Mutex<HashMap<Key, http2::SendRequest<RequestBody>>>,
     down: Mutex<HashMap<Target, Instant>>,
     cursors: Mutex<HashMap<String, usize>>,
     idle_timeout: Duration,
@@ -81,14 +81,14 @@ impl Pool {
     }
 
     /// Keeps a new HTTP/2 connection for every request to `key`.
-    pub(crate) fn share(&self, key: Key, sender: http2::SendRequest<Incoming>) {
+    pub(crate) fn share(&self, key: Key, sender: http2::SendRequest<RequestBody>) {
         lock(&self.inner.shared).insert(key, sender);
     }
 
     /// Returns an HTTP/1.1 connection to the pool once its response has been
     /// read to the end (hyper then makes it ready again); a connection that
     /// closes meanwhile is dropped.
-    pub(crate) fn release(&self, key: Key, mut sender: http1::SendRequest<Incoming>) {
+    pub(crate) fn release(&self, key: Key, mut sender: http1::SendRequest<RequestBody>) {
         let pool = self.clone();
         tokio::spawn(async move {
             if sender.ready().await.is_err() {

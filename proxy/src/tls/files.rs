@@ -16,6 +16,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use notify::Watcher as _;
@@ -25,8 +26,13 @@ use super::sources::CertSlot;
 use super::{CertEntry, CertSource, CertSources, TlsError, parse_pair};
 use crate::config::{CertSpec, PemSource};
 
+/// Called as each certificate file is applied (`true`) or refused
+/// (`false`), from the watcher's thread: `traefik_config_reloads_total` and
+/// `traefik_config_reloads_failure_total` count them at once.
+pub type ReloadHook = Arc<dyn Fn(bool) + Send + Sync>;
+
 /// How files are watched.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct WatchOptions {
     /// Use inotify (through `notify`) on the certificates' directories.
     pub notify: bool,
@@ -35,6 +41,19 @@ pub struct WatchOptions {
     /// After a notification, wait this long for the rest of a burst (the
     /// kubelet's swap is several operations) before reading.
     pub debounce: Duration,
+    /// Told of every certificate applied or refused, the first load included.
+    pub on_reload: Option<ReloadHook>,
+}
+
+impl std::fmt::Debug for WatchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WatchOptions")
+            .field("notify", &self.notify)
+            .field("poll_interval", &self.poll_interval)
+            .field("debounce", &self.debounce)
+            .field("on_reload", &self.on_reload.is_some())
+            .finish()
+    }
 }
 
 impl Default for WatchOptions {
@@ -43,6 +62,7 @@ impl Default for WatchOptions {
             notify: true,
             poll_interval: Duration::from_secs(10),
             debounce: Duration::from_millis(20),
+            on_reload: None,
         }
     }
 }
@@ -108,7 +128,7 @@ pub fn watch(
     options: WatchOptions,
 ) -> Result<FileWatcher, TlsError> {
     let mut tracked: Vec<Tracked> = certs.into_iter().map(Tracked::new).collect();
-    reload(&mut tracked, &sources);
+    reload(&mut tracked, &sources, options.on_reload.as_ref());
 
     let (tx, rx) = mpsc::unbounded_channel();
     let directories: BTreeSet<PathBuf> = tracked.iter().flat_map(|t| t.cert.directories()).collect();
@@ -193,8 +213,9 @@ async fn run(
             _ = poll.tick() => state.watch_new_directories(),
         }
         let sources = sources.clone();
+        let hook = options.on_reload.clone();
         let pass = tokio::task::spawn_blocking(move || {
-            reload(&mut tracked, &sources);
+            reload(&mut tracked, &sources, hook.as_ref());
             tracked
         });
         match pass.await {
@@ -238,8 +259,19 @@ impl Tracked {
     }
 }
 
+/// What keeps serving while a certificate file cannot be used: the last
+/// good certificate, or, when none was ever loaded, the entry point's
+/// default (configured or generated).
+fn still_serving(loaded: bool) -> &'static str {
+    if loaded {
+        "the last good certificate keeps serving"
+    } else {
+        "the entry point's default certificate is served until a good one appears"
+    }
+}
+
 /// Reads every certificate and applies those whose bytes changed.
-fn reload(tracked: &mut [Tracked], sources: &CertSources) {
+fn reload(tracked: &mut [Tracked], sources: &CertSources, hook: Option<&ReloadHook>) {
     for t in tracked {
         let mut attempts = 0;
         let loaded = loop {
@@ -257,10 +289,8 @@ fn reload(tracked: &mut [Tracked], sources: &CertSources) {
                     break None;
                 }
                 Err(error) => {
-                    t.report(
-                        chain(&error),
-                        "Cannot read certificate; the last good certificate keeps serving",
-                    );
+                    let message = format!("Cannot read certificate; {}", still_serving(t.loaded));
+                    t.report(chain(&error), &message);
                     break None;
                 }
             };
@@ -277,11 +307,12 @@ fn reload(tracked: &mut [Tracked], sources: &CertSources) {
                 Err(error) => {
                     // New bytes each time: always worth a line.
                     t.problem = None;
-                    t.report(
-                        chain(&error),
-                        "Refused new certificate; the last good one keeps serving",
-                    );
+                    let message = format!("Refused new certificate; {}", still_serving(t.loaded));
+                    t.report(chain(&error), &message);
                     sources.record_failure();
+                    if let Some(hook) = hook {
+                        hook(false);
+                    }
                     t.last = Some(data);
                     break None;
                 }
@@ -296,6 +327,9 @@ fn reload(tracked: &mut [Tracked], sources: &CertSources) {
                 source: CertSource::File(t.cert.label()),
             };
             sources.set_file(&t.cert.entry_point, t.cert.slot, Some(entry));
+            if let Some(hook) = hook {
+                hook(true);
+            }
         }
     }
 }
@@ -317,4 +351,58 @@ fn read_source(source: &PemSource) -> Result<Vec<u8>, TlsError> {
 
 fn chain(error: &dyn std::error::Error) -> String {
     crate::config::error_chain(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::tls::CertSlot;
+
+    #[test]
+    fn a_file_never_loaded_falls_back_to_the_default_certificate() {
+        assert!(still_serving(false).contains("default certificate"));
+        assert!(!still_serving(false).contains("last good"));
+        assert!(still_serving(true).contains("last good"));
+    }
+
+    #[tokio::test]
+    async fn the_reload_hook_hears_of_each_file_applied_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["a.test".to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        std::fs::write(dir.path().join("good.crt"), cert.pem()).unwrap();
+        std::fs::write(dir.path().join("good.key"), key.serialize_pem()).unwrap();
+        std::fs::write(dir.path().join("bad.crt"), "not PEM").unwrap();
+        let spec = |name: &str| CertSpec {
+            cert: PemSource::File(dir.path().join(format!("{name}.crt"))),
+            key: PemSource::File(dir.path().join("good.key")),
+        };
+        let sources = CertSources::new();
+        sources.add_entry_point("https");
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let options = WatchOptions {
+            notify: false,
+            on_reload: Some({
+                let heard = heard.clone();
+                Arc::new(move |applied| heard.lock().unwrap().push(applied))
+            }),
+            ..WatchOptions::default()
+        };
+        let certs = ["good", "bad"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| FileCert {
+                entry_point: "https".into(),
+                slot: CertSlot::Certificate(i),
+                spec: spec(name),
+            })
+            .collect();
+        let _watcher = watch(certs, sources, options).unwrap();
+        assert_eq!(*heard.lock().unwrap(), [true, false]);
+    }
 }

@@ -7,9 +7,14 @@
 //! certificate before a config file's; among equals the latest notBefore;
 //! then the source and the certificate bytes, so the choice never depends on
 //! the order entries arrived in.
+//!
+//! A Secret's certificate is only picked for the hosts of the Ingresses
+//! naming it (a [`HostScope`]): whoever may create an Ingress in one
+//! namespace must not be able to answer, with a certificate of their own,
+//! for a host another team serves.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::routing::ObjectKey;
 
@@ -40,8 +45,56 @@ pub struct CertEntry {
     pub source: CertSource,
 }
 
+/// The host names a certificate may be picked for, whatever names it
+/// holds: for a Secret, the hosts of the `spec.tls` entries naming it (or,
+/// for an entry listing none, the hosts of its Ingress's rules).
+///
+/// A host is exact (`a.example.com`) or a wildcard (`*.example.com`, one
+/// label, as an Ingress host matches). A certificate name is eligible when
+/// a host matches it: `a.example.com` by `a.example.com` or
+/// `*.example.com`; the wildcard name `*.example.com` by `*.example.com`
+/// for every name, or by `a.example.com` for that name only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostScope {
+    /// Exact hosts, lower-cased, without a trailing dot.
+    exact: BTreeSet<String>,
+    /// Wildcard hosts' suffixes (`example.com` for `*.example.com`).
+    wildcard: BTreeSet<String>,
+}
+
+impl HostScope {
+    /// The scope of these hosts (any case, a trailing dot ignored). No
+    /// host: no name is eligible.
+    pub fn new<S: AsRef<str>>(hosts: impl IntoIterator<Item = S>) -> HostScope {
+        let mut scope = HostScope::default();
+        for host in hosts {
+            let host = host.as_ref().trim().trim_end_matches('.').to_ascii_lowercase();
+            match host.strip_prefix("*.") {
+                Some(suffix) if !suffix.is_empty() => scope.wildcard.insert(suffix.to_owned()),
+                Some(_) => false,
+                None if !host.is_empty() => scope.exact.insert(host),
+                None => false,
+            };
+        }
+        scope
+    }
+
+    /// Whether the exact name `name` (lower-case) is a host of the scope
+    /// or matched by one of its wildcards.
+    fn covers(&self, name: &str) -> bool {
+        self.exact.contains(name) || one_label_suffix(name).is_some_and(|s| self.wildcard.contains(s))
+    }
+}
+
+/// Everything after the first label: what a one-label wildcard matches on.
+fn one_label_suffix(name: &str) -> Option<&str> {
+    let (first, rest) = name.split_once('.')?;
+    (!first.is_empty() && !rest.is_empty()).then_some(rest)
+}
+
 /// What the admin API shows of one certificate.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CertInfo {
     /// Subject, RFC 4514.
     pub subject: String,
@@ -57,8 +110,25 @@ pub struct CertInfo {
     pub source: CertSource,
     /// The names for which SNI picks it (wildcards as `*.example.com`).
     pub serves: Vec<String>,
-    /// Whether it is the entry point's configured default certificate.
+    /// Whether it is an entry point's default certificate (the configured
+    /// `defaultCertificate`, or the generated one).
     pub default: bool,
+}
+
+impl CertInfo {
+    /// The view of `entry`, which SNI picks for `serves` (sorted).
+    pub fn new(entry: &CertEntry, serves: Vec<String>, default: bool) -> CertInfo {
+        CertInfo {
+            subject: entry.cert.subject.clone(),
+            sans: entry.cert.sans.clone(),
+            serial: entry.cert.serial.clone(),
+            not_before: entry.cert.not_before,
+            not_after: entry.cert.not_after,
+            source: entry.source.clone(),
+            serves,
+            default,
+        }
+    }
 }
 
 /// An immutable, indexed set of certificates.
@@ -69,22 +139,34 @@ pub struct CertSet {
     exact: HashMap<String, usize>,
     /// Wildcard suffix (`example.com` for `*.example.com`) → winning entry.
     wildcard: HashMap<String, usize>,
+    /// Exact name → the best entry whose wildcard matches it but whose
+    /// scope allows only some names under that wildcard (a Secret's
+    /// `*.example.com` for the host `a.example.com`).
+    wildcard_hosts: HashMap<String, usize>,
     /// Index of the configured default certificate (the last entry).
     default: Option<usize>,
 }
 
 impl CertSet {
-    /// Builds the set and its SNI index.
-    pub fn build(mut entries: Vec<CertEntry>) -> CertSet {
+    /// Builds the set and its SNI index; each certificate serves every one
+    /// of its names.
+    pub fn build(entries: Vec<CertEntry>) -> CertSet {
+        CertSet::build_scoped(entries.into_iter().map(|entry| (entry, None)).collect())
+    }
+
+    /// Builds the set and its SNI index; a certificate with a scope serves
+    /// only those of its names that the scope allows, one without serves
+    /// all of them.
+    pub fn build_scoped(mut entries: Vec<(CertEntry, Option<HostScope>)>) -> CertSet {
         // Sorting once by precedence makes "first entry seen wins" the rule
         // when filling the index.
-        entries.sort_by(precedence);
+        entries.sort_by(|(a, _), (b, _)| precedence(a, b));
         let mut set = CertSet {
             entries: Vec::with_capacity(entries.len()),
             ..CertSet::default()
         };
-        for (i, entry) in entries.into_iter().enumerate() {
-            set.index(i, &entry);
+        for (i, (entry, scope)) in entries.into_iter().enumerate() {
+            set.index(i, &entry, scope.as_ref());
             set.entries.push(entry);
         }
         set
@@ -98,19 +180,39 @@ impl CertSet {
             return self;
         };
         let i = self.entries.len();
-        self.index(i, &default);
+        self.index(i, &default, None);
         self.entries.push(default);
         self.default = Some(i);
         self
     }
 
-    /// Adds entry `i`'s names where no earlier entry has them.
-    fn index(&mut self, i: usize, entry: &CertEntry) {
+    /// Adds entry `i`'s names, those `scope` allows, where no earlier entry
+    /// has them.
+    fn index(&mut self, i: usize, entry: &CertEntry, scope: Option<&HostScope>) {
         for name in &entry.cert.names {
-            match name.strip_prefix("*.") {
-                Some(suffix) => self.wildcard.entry(suffix.to_owned()).or_insert(i),
-                None => self.exact.entry(name.clone()).or_insert(i),
-            };
+            match (name.strip_prefix("*."), scope) {
+                (Some(suffix), None) => {
+                    self.wildcard.entry(suffix.to_owned()).or_insert(i);
+                }
+                (Some(suffix), Some(scope)) => {
+                    if scope.wildcard.contains(suffix) {
+                        self.wildcard.entry(suffix.to_owned()).or_insert(i);
+                    }
+                    // The scope's exact hosts this wildcard matches.
+                    for host in scope
+                        .exact
+                        .iter()
+                        .filter(|host| one_label_suffix(host) == Some(suffix))
+                    {
+                        self.wildcard_hosts.entry(host.clone()).or_insert(i);
+                    }
+                }
+                (None, scope) => {
+                    if scope.is_none_or(|scope| scope.covers(name)) {
+                        self.exact.entry(name.clone()).or_insert(i);
+                    }
+                }
+            }
         }
     }
 
@@ -128,8 +230,16 @@ impl CertSet {
         if let Some(&i) = self.exact.get(sni) {
             return Some(&self.entries[i]);
         }
-        let (_, suffix) = sni.split_once('.')?;
-        self.wildcard.get(suffix).map(|&i| &self.entries[i])
+        // Among wildcard matches, the one earlier in precedence order.
+        let by_host = self.wildcard_hosts.get(sni).copied();
+        let by_suffix = one_label_suffix(sni)
+            .and_then(|suffix| self.wildcard.get(suffix))
+            .copied();
+        let i = match (by_host, by_suffix) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some(&self.entries[i])
     }
 
     /// The configured default certificate, if any.
@@ -157,28 +267,22 @@ impl CertSet {
         for (suffix, &i) in &self.wildcard {
             serves[i].push(format!("*.{suffix}"));
         }
+        for (name, &i) in &self.wildcard_hosts {
+            // Listed only where it is what SNI picks.
+            let by_suffix = one_label_suffix(name).and_then(|suffix| self.wildcard.get(suffix));
+            if !self.exact.contains_key(name) && by_suffix.is_none_or(|&j| i < j) {
+                serves[i].push(name.clone());
+            }
+        }
         self.entries
             .iter()
             .zip(serves)
             .enumerate()
             .map(|(i, (entry, mut serves))| {
                 serves.sort();
-                info(entry, serves, self.default == Some(i))
+                CertInfo::new(entry, serves, self.default == Some(i))
             })
             .collect()
-    }
-}
-
-fn info(entry: &CertEntry, serves: Vec<String>, default: bool) -> CertInfo {
-    CertInfo {
-        subject: entry.cert.subject.clone(),
-        sans: entry.cert.sans.clone(),
-        serial: entry.cert.serial.clone(),
-        not_before: entry.cert.not_before,
-        not_after: entry.cert.not_after,
-        source: entry.source.clone(),
-        serves,
-        default,
     }
 }
 

@@ -49,6 +49,7 @@ impl TlsRuntime {
 pub fn start(entry_points: &[EntryPointConfig], options: WatchOptions) -> Result<TlsRuntime, TlsError> {
     let generated = generate_default()?;
     let sources = CertSources::new();
+    sources.set_generated(generated.clone());
     let mut resolvers = BTreeMap::new();
     let mut configs = BTreeMap::new();
     let mut files = Vec::new();

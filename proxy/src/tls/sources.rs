@@ -1,6 +1,8 @@
 //! Where certificates from their two origins meet: Secrets (set by the
-//! Kubernetes provider, served on every TLS entry point) and config-file
-//! certificates (set by the file watcher, each on its own entry point).
+//! Kubernetes provider, served on every TLS entry point, each for the hosts
+//! of the Ingresses naming it) and config-file certificates (set by the file
+//! watcher, each on its own entry point), plus the certificate generated at
+//! start, for the admin API.
 //!
 //! Every change rebuilds the affected entry points' [`CertSet`]s and stores
 //! them in their handles, so the next handshake sees it. New PEM that does
@@ -13,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use arc_swap::ArcSwap;
 
-use super::{CertEntry, CertHandle, CertSet, CertSource, LoadedCert, TlsError, parse_pair};
+use super::{CertEntry, CertHandle, CertSet, CertSource, HostScope, LoadedCert, TlsError, parse_pair};
 use crate::routing::ObjectKey;
 
 /// A Secret's `tls.crt` and `tls.key`.
@@ -56,6 +58,7 @@ struct Inner {
 struct State {
     secrets: BTreeMap<ObjectKey, SecretCert>,
     entry_points: BTreeMap<String, EntryPointCerts>,
+    generated: Option<LoadedCert>,
 }
 
 #[derive(Debug)]
@@ -66,6 +69,15 @@ struct SecretCert {
     ok: bool,
     /// The last good certificate.
     good: Option<LoadedCert>,
+    /// The hosts it may serve (`None`: every name of the certificate).
+    scope: Option<HostScope>,
+}
+
+/// What applying one Secret did: whether the served set changed, and why
+/// new data was refused.
+struct Applied {
+    changed: bool,
+    refused: Option<TlsError>,
 }
 
 #[derive(Debug)]
@@ -119,36 +131,41 @@ impl CertSources {
     }
 
     /// Sets (`Some((tls.crt, tls.key))`) or removes (`None`) a Secret's
-    /// certificate. Bad PEM or a key that does not match the certificate
-    /// keeps the Secret's last good certificate serving and returns the
-    /// error, for the caller to log and report as an Event. Setting the
-    /// same data again changes nothing.
+    /// certificate, served for **every** name it holds (no [`HostScope`]):
+    /// for callers that vouch for the certificate's names. The Kubernetes
+    /// provider uses [`CertSources::sync_secrets`], which limits each Secret
+    /// to its Ingresses' hosts. Bad PEM or a key that does not match the
+    /// certificate keeps the Secret's last good certificate serving and
+    /// returns the error, for the caller to log and report as an Event.
+    /// Setting the same data again changes nothing.
     pub fn set_secret(&self, key: ObjectKey, data: Option<(Vec<u8>, Vec<u8>)>) -> Result<(), TlsError> {
         let mut state = self.lock();
-        let result = self.apply_secret(&mut state, key, data);
-        if matches!(result, Ok(true)) {
+        let applied = self.apply_secret(&mut state, key, None, data);
+        if applied.changed {
             self.rebuild(&state);
         }
-        result.map(|_| ())
+        applied.refused.map_or(Ok(()), Err)
     }
 
     /// Makes the Secret certificates exactly `secrets` (the TLS Secrets of
-    /// the served Ingresses that exist): sets each, removes the others, and
-    /// rebuilds once. Returns the Secrets whose new data was refused (their
-    /// last good certificate keeps serving).
+    /// the served Ingresses that exist, each with the hosts it may serve):
+    /// sets each, removes the others, and rebuilds once. Returns the Secrets
+    /// whose new data was refused (their last good certificate keeps
+    /// serving, for the new hosts).
     pub fn sync_secrets(
         &self,
-        secrets: impl IntoIterator<Item = (ObjectKey, (Vec<u8>, Vec<u8>))>,
+        secrets: impl IntoIterator<Item = (ObjectKey, HostScope, (Vec<u8>, Vec<u8>))>,
     ) -> Vec<(ObjectKey, TlsError)> {
         let mut state = self.lock();
         let mut changed = false;
         let mut errors = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        for (key, data) in secrets {
+        for (key, scope, data) in secrets {
             seen.insert(key.clone());
-            match self.apply_secret(&mut state, key.clone(), Some(data)) {
-                Ok(c) => changed |= c,
-                Err(e) => errors.push((key, e)),
+            let applied = self.apply_secret(&mut state, key.clone(), Some(scope), Some(data));
+            changed |= applied.changed;
+            if let Some(error) = applied.refused {
+                errors.push((key, error));
             }
         }
         let before = state.secrets.len();
@@ -158,6 +175,18 @@ impl CertSources {
             self.rebuild(&state);
         }
         errors
+    }
+
+    /// Records the certificate generated at start, which entry points
+    /// without a configured default serve for unknown names (for the admin
+    /// API; it is never picked by SNI).
+    pub fn set_generated(&self, cert: LoadedCert) {
+        self.lock().generated = Some(cert);
+    }
+
+    /// The certificate generated at start, once recorded.
+    pub fn generated(&self) -> Option<LoadedCert> {
+        self.lock().generated.clone()
     }
 
     /// Changes since start.
@@ -204,67 +233,82 @@ impl CertSources {
         self.inner.failures.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Applies one Secret's data; `Ok(true)` when the served set changes.
+    /// Applies one Secret's data and scope.
     fn apply_secret(
         &self,
         state: &mut State,
         key: ObjectKey,
+        scope: Option<HostScope>,
         data: Option<PemPair>,
-    ) -> Result<bool, TlsError> {
+    ) -> Applied {
         let Some(data) = data else {
-            return Ok(state.secrets.remove(&key).is_some_and(|old| old.good.is_some()));
-        };
-        let unchanged = state.secrets.get(&key).filter(|old| old.data == data);
-        if let Some(old) = unchanged {
-            // Same bytes as last time: nothing to serve anew, and a refusal
-            // was counted already; parse again only to return the error.
-            return if old.ok {
-                Ok(false)
-            } else {
-                parse_pair(&data.0, &data.1).map(|_| false)
+            let changed = state.secrets.remove(&key).is_some_and(|old| old.good.is_some());
+            return Applied {
+                changed,
+                refused: None,
             };
+        };
+        if let Some(old) = state.secrets.get_mut(&key).filter(|old| old.data == data) {
+            // Same bytes as last time: nothing to serve anew unless the
+            // hosts changed, and a refusal was counted already; parse again
+            // only to return the error.
+            let changed = old.scope != scope && old.good.is_some();
+            old.scope = scope;
+            let refused = if old.ok {
+                None
+            } else {
+                parse_pair(&data.0, &data.1).err()
+            };
+            return Applied { changed, refused };
         }
         match parse_pair(&data.0, &data.1) {
             Ok(cert) => {
                 tracing::info!(secret = %key, subject = %cert.subject, names = ?cert.names, "Loaded certificate");
-                state.secrets.insert(
-                    key,
-                    SecretCert {
-                        data,
-                        ok: true,
-                        good: Some(cert),
-                    },
-                );
+                let secret = SecretCert {
+                    data,
+                    ok: true,
+                    good: Some(cert),
+                    scope,
+                };
+                state.secrets.insert(key, secret);
                 self.inner.reloads.fetch_add(1, Ordering::Relaxed);
-                Ok(true)
+                Applied {
+                    changed: true,
+                    refused: None,
+                }
             }
             Err(e) => {
                 self.record_failure();
-                let good = state.secrets.remove(&key).and_then(|old| old.good);
-                state.secrets.insert(
-                    key,
-                    SecretCert {
-                        data,
-                        ok: false,
-                        good,
-                    },
-                );
-                Err(e)
+                let old = state.secrets.remove(&key);
+                let changed = old
+                    .as_ref()
+                    .is_some_and(|old| old.good.is_some() && old.scope != scope);
+                let secret = SecretCert {
+                    data,
+                    ok: false,
+                    good: old.and_then(|old| old.good),
+                    scope,
+                };
+                state.secrets.insert(key, secret);
+                Applied {
+                    changed,
+                    refused: Some(e),
+                }
             }
         }
     }
 
     /// Rebuilds and stores every entry point's set.
     fn rebuild(&self, state: &MutexGuard<'_, State>) {
-        let secrets: Vec<CertEntry> = state
+        let secrets: Vec<(CertEntry, Option<HostScope>)> = state
             .secrets
             .iter()
             .filter_map(|(key, secret)| {
-                let cert = secret.good.clone()?;
-                Some(CertEntry {
-                    cert,
+                let entry = CertEntry {
+                    cert: secret.good.clone()?,
                     source: CertSource::Secret(key.clone()),
-                })
+                };
+                Some((entry, secret.scope.clone()))
             })
             .collect();
         for ep in state.entry_points.values() {
@@ -273,11 +317,11 @@ impl CertSources {
                 ep.files
                     .iter()
                     .filter(|(slot, _)| **slot != CertSlot::Default)
-                    .map(|(_, entry)| entry.clone()),
+                    .map(|(_, entry)| (entry.clone(), None)),
             );
             let default = ep.files.get(&CertSlot::Default).cloned();
             ep.handle
-                .store(Arc::new(CertSet::build(entries).with_default(default)));
+                .store(Arc::new(CertSet::build_scoped(entries).with_default(default)));
         }
         let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
         self.inner.changed.send_replace(generation);

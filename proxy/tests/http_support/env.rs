@@ -117,6 +117,7 @@ pub fn http_ep(name: &str) -> EntryPoint {
     EntryPoint {
         name: name.into(),
         address: "127.0.0.1:0".parse().unwrap(),
+        advertised_port: None,
         redirect: None,
         tls: None,
         strict_host: false,

@@ -94,24 +94,38 @@ app.kubernetes.io/component: proxy
 {{- end }}
 
 {{/*
+The ports clients use (the node's hostPorts for a DaemonSet, the Service's
+for a Deployment): written as the entry points' addresses in traefik.toml,
+they are what redirects name; --entrypoint-address only moves the listener.
+*/}}
+{{- define "passerelle.proxy.publicHttpPort" -}}
+{{- if eq .Values.proxy.kind "Deployment" }}{{ .Values.proxy.service.ports.http }}{{ else }}{{ .Values.proxy.hostPorts.http }}{{ end }}
+{{- end }}
+
+{{- define "passerelle.proxy.publicHttpsPort" -}}
+{{- if eq .Values.proxy.kind "Deployment" }}{{ .Values.proxy.service.ports.https }}{{ else }}{{ .Values.proxy.hostPorts.https }}{{ end }}
+{{- end }}
+
+{{/*
 The proxy's traefik.toml when values do not give one: the walkthrough's
 (HTTP redirected to HTTPS, TLS on the other entry point), certificates coming
 from the Ingresses' spec.tls Secrets.
 */}}
 {{- define "passerelle.proxy.defaultConfig" -}}
 # Passerelle proxy configuration, in Traefik 1.x's format. The addresses
-# are those of the chart's values (the chart also passes them with
-# --entrypoint-address); certificates come from the Ingresses' TLS Secrets.
+# are the ports clients use, which redirects name; the chart binds the
+# listeners with --entrypoint-address. Certificates come from the
+# Ingresses' TLS Secrets.
 defaultEntryPoints = ["http", "https"]
 
 [entryPoints]
   [entryPoints.http]
-  address = ":{{ include "passerelle.proxy.httpPort" . }}"
+  address = ":{{ include "passerelle.proxy.publicHttpPort" . }}"
 {{- if .Values.proxy.redirectToHttps }}
     [entryPoints.http.redirect]
     entryPoint = "https"
 {{- end }}
   [entryPoints.https]
-  address = ":{{ include "passerelle.proxy.httpsPort" . }}"
+  address = ":{{ include "passerelle.proxy.publicHttpsPort" . }}"
     [entryPoints.https.tls]
 {{- end }}

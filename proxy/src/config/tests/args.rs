@@ -56,6 +56,47 @@ fn parses_passerelle_flags() {
 }
 
 #[test]
+fn accepts_the_common_traefik_flags() {
+    let args = Args::try_parse_from([
+        "traefik",
+        "--logLevel=WARN",
+        "--kubernetes",
+        "--kubernetes.ingressClass=traefik-internal",
+        "--kubernetes.namespaces=a,b",
+        "--kubernetes.labelselector=app=web",
+        "--accesslog",
+        "--entryPoints=Name:http Address::80",
+        "--entrypoints=Name:https Address::443 TLS",
+        "--defaultEntryPoints=http,https",
+    ])
+    .unwrap();
+    assert_eq!(args.log_level, Some(tracing::Level::WARN));
+    assert_eq!(args.ingress_class.as_deref(), Some("traefik-internal"));
+    assert_eq!(args.namespaces, ["a", "b"]);
+    assert_eq!(args.label_selector.as_deref(), Some("app=web"));
+    assert_eq!(args.access_log, Some(AccessLogFormat::Common));
+    assert_eq!(
+        args.entry_points,
+        ["Name:http Address::80", "Name:https Address::443 TLS"]
+    );
+    assert_eq!(args.default_entry_points, ["http", "https"]);
+
+    for (flag, level) in [
+        ("--loglevel=debug", tracing::Level::DEBUG),
+        ("--logLevel=FATAL", tracing::Level::ERROR),
+    ] {
+        let args = Args::try_parse_from(["traefik", flag]).unwrap();
+        assert_eq!(args.log_level, Some(level), "{flag}");
+    }
+    let args =
+        Args::try_parse_from(["traefik", "--kubernetes.labelSelector=a=b", "--accessLog=json"]).unwrap();
+    assert_eq!(args.label_selector.as_deref(), Some("a=b"));
+    assert_eq!(args.access_log, Some(AccessLogFormat::Json));
+    let args = Args::try_parse_from(["traefik", "--accesslog=true"]).unwrap();
+    assert_eq!(args.access_log, Some(AccessLogFormat::Common));
+}
+
+#[test]
 fn access_log_without_a_value_is_the_common_format() {
     let args = Args::try_parse_from(["passerelle-proxy", "--access-log", "--kubernetes"]).unwrap();
     assert_eq!(args.access_log, Some(AccessLogFormat::Common));
@@ -70,6 +111,7 @@ fn invalid_flag_values_are_refused() {
         ["passerelle-proxy", "--log-format=xml"],
         ["passerelle-proxy", "--access-log=xml"],
         ["passerelle-proxy", "--shutdown-timeout=soon"],
+        ["passerelle-proxy", "--logLevel=LOUD"],
         ["passerelle-proxy", "--no-such-flag"],
     ] {
         assert!(Args::try_parse_from(bad).is_err(), "{bad:?}");

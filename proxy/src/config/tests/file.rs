@@ -34,7 +34,7 @@ fn loads_the_walkthrough_config() {
         [
             EntryPointConfig {
                 name: "http".into(),
-                address: addr("0.0.0.0:80"),
+                address: addr("[::]:80"),
                 redirect: Some(Redirect {
                     target: RedirectTarget::EntryPoint("https".into()),
                     permanent: false
@@ -43,7 +43,7 @@ fn loads_the_walkthrough_config() {
             },
             EntryPointConfig {
                 name: "https".into(),
-                address: addr("0.0.0.0:443"),
+                address: addr("[::]:443"),
                 redirect: None,
                 tls: Some(TlsConfig {
                     certificates: vec![CertSpec {
@@ -122,7 +122,7 @@ fn keys_match_case_insensitively() {
     );
     assert_eq!(config.log_format, Some(LogFormat::Json));
     assert_eq!(config.access_log, Some(AccessLogFormat::Common));
-    assert_eq!(config.web, Some(addr("0.0.0.0:8081")));
+    assert_eq!(config.web, Some(addr("[::]:8081")));
     assert_eq!(config.grace_timeout, Some(std::time::Duration::from_secs(3)));
 }
 
@@ -205,6 +205,20 @@ fn invalid_values_are_errors_naming_the_key_and_the_file() {
         ("debug = \"yes\"".into(), "debug"),
         ("logLevel = \"LOUD\"".into(), "logLevel"),
         ("graceTimeOut = \"soon\"".into(), "graceTimeOut"),
+        (
+            "[respondingTimeouts]\nreadTimeout = \"soon\"".into(),
+            "respondingTimeouts.readTimeout",
+        ),
+        (
+            "[respondingTimeouts]\nidleTimeout = -1".into(),
+            "respondingTimeouts.idleTimeout",
+        ),
+        (
+            "[forwardingTimeouts]\ndialTimeout = true".into(),
+            "forwardingTimeouts.dialTimeout",
+        ),
+        ("insecureSkipVerify = \"yes\"".into(), "insecureSkipVerify"),
+        ("rootCAs = 1".into(), "rootCAs"),
         (
             format!("{ep}[entryPoints.web.redirect]\npermanent = true"),
             "entryPoints.web.redirect.entryPoint",

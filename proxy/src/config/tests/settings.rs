@@ -45,12 +45,12 @@ fn the_walkthrough_flags_and_file_resolve_as_traefik_ran_them() {
     assert_eq!(
         names,
         [
-            ("http", addr("0.0.0.0:80"), true, false),
-            ("https", addr("0.0.0.0:443"), false, true)
+            ("http", addr("[::]:80"), true, false),
+            ("https", addr("[::]:443"), false, true)
         ]
     );
     assert_eq!(settings.default_entry_points, ["http", "https"]);
-    assert_eq!(settings.admin, Some(addr("0.0.0.0:8081")));
+    assert_eq!(settings.admin, Some(addr("[::]:8081")));
     assert_eq!(settings.kubernetes, Some(KubeSettings::default()));
     assert_eq!(settings.log.level, tracing::Level::DEBUG);
     assert_eq!(settings.log.format, LogFormat::Plain);
@@ -67,10 +67,7 @@ fn without_a_config_file_http_80_and_https_443_serve() {
         .iter()
         .map(|ep| (ep.name.as_str(), ep.address))
         .collect();
-    assert_eq!(
-        names,
-        [("http", addr("0.0.0.0:80")), ("https", addr("0.0.0.0:443"))]
-    );
+    assert_eq!(names, [("http", addr("[::]:80")), ("https", addr("[::]:443"))]);
     assert_eq!(settings.entry_points[1].tls, Some(TlsConfig::default()));
     assert_eq!(settings.default_entry_points, ["http", "https"]);
     assert_eq!((settings.admin, settings.kubernetes.as_ref()), (None, None));
@@ -95,6 +92,116 @@ fn entrypoint_address_overrides_the_file() {
         settings.entry_points[0].redirect.is_some(),
         "only the address changes"
     );
+}
+
+#[test]
+fn entry_points_advertise_their_configured_port_wherever_they_bind() {
+    // The chart's case: the file says :80 and :443 (hostPorts), the flags
+    // bind the container ports.
+    let moved = args(&[
+        "--entrypoint-address=http=:8000",
+        "--entrypoint-address=https=:8443",
+    ]);
+    let settings = Settings::resolve(&moved, Some(&file(WALKTHROUGH))).unwrap();
+    let bound: Vec<u16> = settings.entry_points.iter().map(|ep| ep.address.port()).collect();
+    assert_eq!(bound, [8000, 8443]);
+    assert_eq!(
+        settings.advertised_ports,
+        [("http".to_owned(), 80), ("https".to_owned(), 443)].into()
+    );
+
+    // Without a file, the defaults :80 and :443 are advertised.
+    let settings = Settings::resolve(&moved, None).unwrap();
+    assert_eq!(
+        settings.advertised_ports,
+        [("http".to_owned(), 80), ("https".to_owned(), 443)].into()
+    );
+
+    // A file's own port is advertised, and a port 0 advertises none (the
+    // bound port is used).
+    let text = "[entryPoints.web]\naddress = \":8080\"\n[entryPoints.any]\naddress = \"127.0.0.1:0\"";
+    let settings = Settings::resolve(&args(&["--entrypoint-address=web=:9090"]), Some(&file(text))).unwrap();
+    assert_eq!(settings.advertised_ports, [("web".to_owned(), 8080)].into());
+
+    // An entry point that only a flag defines advertises that address.
+    let settings = Settings::resolve(&args(&["--entryPoints=Name:extra Address::8888"]), None).unwrap();
+    assert_eq!(settings.advertised_ports, [("extra".to_owned(), 8888)].into());
+}
+
+#[test]
+fn traefik_entry_point_flags_define_entry_points() {
+    let flags = args(&[
+        "--entryPoints=Name:http Address::80 Redirect.EntryPoint:https",
+        "--entryPoints=Name:https Address::443 TLS:/ssl/tls.crt,/ssl/tls.key TLS.SniStrict:true",
+        "--defaultEntryPoints=https",
+    ]);
+    let settings = Settings::resolve(&flags, None).unwrap();
+    let names: Vec<&str> = settings.entry_points.iter().map(|ep| ep.name.as_str()).collect();
+    assert_eq!(names, ["http", "https"]);
+    assert_eq!(
+        settings.entry_points[0].redirect,
+        Some(crate::routing::Redirect {
+            target: crate::routing::RedirectTarget::EntryPoint("https".into()),
+            permanent: false,
+        })
+    );
+    let tls = settings.entry_points[1].tls.as_ref().unwrap();
+    assert_eq!(tls.certificates.len(), 1);
+    assert!(tls.sni_strict);
+    assert_eq!(settings.default_entry_points, ["https"]);
+
+    // A flag replaces the file's entry point of that name and keeps the others.
+    let flags = args(&["--entryPoints=Name:https Address::9443 TLS"]);
+    let settings = Settings::resolve(&flags, Some(&file(WALKTHROUGH))).unwrap();
+    let https = &settings.entry_points[1];
+    assert_eq!(
+        (
+            https.address.port(),
+            https.tls.as_ref().unwrap().certificates.len()
+        ),
+        (9443, 0)
+    );
+    assert!(settings.entry_points[0].redirect.is_some());
+
+    let error = Settings::resolve(&args(&["--defaultEntryPoints=nope"]), None).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ConfigError::Flag {
+                flag: "--defaultEntryPoints",
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn log_level_flag_sets_the_level_and_debug_wins() {
+    let text = "logLevel = \"ERROR\"";
+    let level = |flags: &[&str]| {
+        Settings::resolve(&args(flags), Some(&file(text)))
+            .unwrap()
+            .log
+            .level
+    };
+    assert_eq!(level(&[]), tracing::Level::ERROR);
+    assert_eq!(level(&["--logLevel=WARN"]), tracing::Level::WARN);
+    assert_eq!(level(&["--logLevel=info", "-d"]), tracing::Level::DEBUG);
+    let debug_file = Settings::resolve(&args(&["--logLevel=INFO"]), Some(&file("debug = true"))).unwrap();
+    assert_eq!(
+        debug_file.log.level,
+        tracing::Level::INFO,
+        "the flag wins over the file"
+    );
+}
+
+#[test]
+fn timeouts_and_upstream_tls_come_from_the_file() {
+    let text = "insecureSkipVerify = true\n[forwardingTimeouts]\ndialTimeout = \"3s\"";
+    let settings = Settings::resolve(&args(&[]), Some(&file(text))).unwrap();
+    assert_eq!(settings.timeouts.dial, Some(Duration::from_secs(3)));
+    assert!(settings.upstream_tls.insecure_skip_verify);
 }
 
 #[test]
@@ -139,7 +246,7 @@ fn flags_win_over_the_file() {
     assert_eq!(from_file.shutdown_timeout, Duration::from_secs(30));
     assert_eq!(
         from_file.admin,
-        Some(addr("0.0.0.0:9000")),
+        Some(addr("[::]:9000")),
         "[web] enables the admin listener"
     );
     assert_eq!(
@@ -200,11 +307,11 @@ fn flags_win_over_the_file() {
 #[test]
 fn web_alone_listens_on_traefiks_default_port() {
     let settings = Settings::resolve(&args(&["--web"]), None).unwrap();
-    assert_eq!(settings.admin, Some(addr("0.0.0.0:8080")));
+    assert_eq!(settings.admin, Some(addr("[::]:8080")));
     let settings = Settings::resolve(&args(&["--web.address=:8081"]), None).unwrap();
     assert_eq!(
         settings.admin,
-        Some(addr("0.0.0.0:8081")),
+        Some(addr("[::]:8081")),
         "--web.address implies --web"
     );
 }

@@ -36,11 +36,11 @@ fn secret(name: &str, version: &str, crt: &str, key: Option<&str>) -> (ObjectKey
 struct Calls(Vec<Vec<(String, String)>>);
 
 impl Calls {
-    fn apply(&mut self) -> impl FnOnce(Vec<(ObjectKey, Pair)>) -> Vec<(ObjectKey, String)> + '_ {
+    fn apply(&mut self) -> impl FnOnce(Vec<Handed>) -> Vec<(ObjectKey, String)> + '_ {
         |pairs| {
             let mut refused = Vec::new();
             let mut call = Vec::new();
-            for (key, (crt, k)) in pairs {
+            for (key, _, (crt, k)) in pairs {
                 let crt = String::from_utf8(crt).unwrap();
                 if crt == "bad" {
                     refused.push((key.clone(), "no certificate in PEM".to_string()));
@@ -55,8 +55,20 @@ impl Calls {
     }
 }
 
-fn refs(pairs: &[(&str, &str)]) -> Vec<(ObjectKey, ObjectKey)> {
-    pairs.iter().map(|(i, s)| (key(i), key(s))).collect()
+/// `spec.tls` references (Ingress, Secret), each for the host `SECRET.test`.
+fn refs(pairs: &[(&str, &str)]) -> Vec<TlsRef> {
+    pairs
+        .iter()
+        .map(|(i, s)| reference(i, s, &[&format!("{s}.test")]))
+        .collect()
+}
+
+fn reference(ingress: &str, secret: &str, hosts: &[&str]) -> TlsRef {
+    TlsRef {
+        ingress: key(ingress),
+        secret: key(secret),
+        hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
+    }
 }
 
 fn handed(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -175,4 +187,65 @@ fn a_secret_without_a_key_is_handed_over_to_be_refused() {
     assert_eq!(calls.0, vec![handed(&[("a-tls", "A1")])]);
     assert_eq!(notes[0].reason, SECRET_INVALID);
     assert!(notes[0].message.contains("tls.key"), "{}", notes[0].message);
+}
+
+/// What `sync` hands over (Secret name, hosts), or `None` when nothing.
+fn hand(
+    feeder: &mut Feeder,
+    references: &[TlsRef],
+    secrets: &BTreeMap<ObjectKey, Arc<Secret>>,
+) -> Option<Vec<(String, Vec<String>)>> {
+    let mut handed = None;
+    feeder.sync(references, secrets, |pairs| {
+        handed = Some(
+            pairs
+                .into_iter()
+                .map(|(key, hosts, _)| (key.name, hosts))
+                .collect(),
+        );
+        Vec::new()
+    });
+    handed
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn each_secret_is_handed_over_with_the_hosts_of_every_entry_naming_it() {
+    let mut feeder = Feeder::default();
+    let secrets: BTreeMap<_, _> = [
+        secret("a-tls", "1", "A1", Some("k")),
+        secret("b-tls", "1", "B1", Some("k")),
+    ]
+    .into();
+    let references = [
+        reference("web", "a-tls", &["web.test", "*.web.test"]),
+        reference("api", "a-tls", &["api.test"]),
+        reference("web", "b-tls", &["web.test"]),
+    ];
+    assert_eq!(
+        hand(&mut feeder, &references, &secrets),
+        Some(vec![
+            (
+                "a-tls".to_owned(),
+                strings(&["*.web.test", "api.test", "web.test"])
+            ),
+            ("b-tls".to_owned(), strings(&["web.test"])),
+        ])
+    );
+    // Same Secrets and versions, other hosts: handed over again.
+    let references = [
+        reference("web", "a-tls", &["web.test"]),
+        reference("web", "b-tls", &["web.test"]),
+    ];
+    assert_eq!(
+        hand(&mut feeder, &references, &secrets),
+        Some(vec![
+            ("a-tls".to_owned(), strings(&["web.test"])),
+            ("b-tls".to_owned(), strings(&["web.test"])),
+        ])
+    );
+    assert_eq!(hand(&mut feeder, &references, &secrets), None, "nothing changed");
 }

@@ -110,27 +110,22 @@ fn is_access_control(name: &str) -> bool {
 
 /// Reads `annotations`. `None` options means the Ingress must not be served
 /// (an error note says why); notes are diagnostics to report either way.
-pub(crate) fn parse(annotations: Option<&BTreeMap<String, String>>) -> (Option<Options>, Vec<Note>) {
+/// `entry_points` are the configured entry points' names, when known: a
+/// `frontend-entry-points` name that is none of them is reported.
+pub(crate) fn parse(
+    annotations: Option<&BTreeMap<String, String>>,
+    entry_points: Option<&[String]>,
+) -> (Option<Options>, Vec<Note>) {
     let mut notes = Vec::new();
-    let mut chosen: BTreeMap<&'static str, (Family, &str, &str)> = BTreeMap::new();
+    // Every spelling of each known annotation, to pick the winner once all
+    // are seen: the order keys come in must not decide what is reported.
+    let mut spelled: BTreeMap<&'static str, Vec<(Family, &str, &str)>> = BTreeMap::new();
     for (key, value) in annotations.into_iter().flatten() {
         let Some((family, name)) = classify(key) else {
             continue;
         };
         if let Some(canonical) = known(family, &name) {
-            match chosen.get(canonical) {
-                Some((best, best_key, best_value)) if *best <= family => {
-                    if best_value.trim() != value.trim() {
-                        notes.push(Note::warning(
-                            "ConflictingAnnotation",
-                            format!("{key} is ignored: {best_key} says {:?}", best_value.trim()),
-                        ));
-                    }
-                }
-                _ => {
-                    chosen.insert(canonical, (family, key, value));
-                }
-            }
+            spelled.entry(canonical).or_default().push((family, key, value));
         } else if is_access_control(&name) {
             notes.push(Note::error(
                 "AccessControlUnsupported",
@@ -142,6 +137,23 @@ pub(crate) fn parse(annotations: Option<&BTreeMap<String, String>>) -> (Option<O
                 format!("annotation {key} is not supported: ignored"),
             ));
         }
+    }
+    let mut chosen: BTreeMap<&'static str, (Family, &str, &str)> = BTreeMap::new();
+    for (canonical, mut spellings) in spelled {
+        // Traefik 1.7's preference, then the key, for a stable winner.
+        spellings.sort();
+        let Some((winner, losers)) = spellings.split_first() else {
+            continue;
+        };
+        for (_, key, value) in losers {
+            if value.trim() != winner.2.trim() {
+                notes.push(Note::warning(
+                    "ConflictingAnnotation",
+                    format!("{key} is ignored: {} says {:?}", winner.1, winner.2.trim()),
+                ));
+            }
+        }
+        chosen.insert(canonical, *winner);
     }
     let get = |name: &str| chosen.get(name).map(|(_, key, value)| (*key, value.trim()));
     let mut options = Options::default();
@@ -247,13 +259,16 @@ pub(crate) fn parse(annotations: Option<&BTreeMap<String, String>>) -> (Option<O
             Err(_) => invalid(key, value, "is not an integer", false, &mut notes),
         }
     }
-    if let Some((_, value)) = get("frontend-entry-points") {
+    if let Some((key, value)) = get("frontend-entry-points") {
         let names: Vec<String> = value
             .split(',')
             .map(str::trim)
             .filter(|name| !name.is_empty())
             .map(str::to_owned)
             .collect();
+        if let Some(existing) = entry_points {
+            notes.extend(unknown_entry_points(key, &names, existing));
+        }
         options.entry_points = (!names.is_empty()).then_some(names);
     }
     if let Some((key, value)) = get("whitelist-source-range") {
@@ -273,6 +288,30 @@ pub(crate) fn parse(annotations: Option<&BTreeMap<String, String>>) -> (Option<O
         }
     }
     ((!fatal).then_some(options), notes)
+}
+
+/// A warning for each of `names` (from `frontend-entry-points` under `key`)
+/// that is not an entry point: a route is never served on it, and when no
+/// name exists, nowhere at all.
+fn unknown_entry_points(key: &str, names: &[String], existing: &[String]) -> Vec<Note> {
+    let unknown: Vec<&String> = names.iter().filter(|name| !existing.contains(name)).collect();
+    let consequence = if unknown.len() == names.len() {
+        "the Ingress's routes are served on no entry point"
+    } else {
+        "the routes are served on the others"
+    };
+    let mut existing: Vec<&str> = existing.iter().map(String::as_str).collect();
+    existing.sort_unstable();
+    unknown
+        .into_iter()
+        .map(|name| {
+            let message = format!(
+                "annotation {key}: entry point {name:?} does not exist (the entry points are {}): {consequence}",
+                existing.join(", ")
+            );
+            Note::warning("InvalidAnnotation", message)
+        })
+        .collect()
 }
 
 /// Go's `strconv.ParseBool`, which Traefik used.

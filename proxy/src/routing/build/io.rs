@@ -32,6 +32,9 @@ pub struct BuildInput<'a> {
     pub endpoint_slices: &'a [Arc<EndpointSlice>],
     /// The class option.
     pub class_filter: &'a ClassFilter,
+    /// The names of the configured entry points, when known: a
+    /// `frontend-entry-points` annotation naming another is reported.
+    pub entry_points: Option<&'a [String]>,
 }
 
 /// A TLS Secret a served Ingress lists under `spec.tls`.
@@ -41,7 +44,9 @@ pub struct TlsRef {
     pub ingress: ObjectKey,
     /// The Secret (in the Ingress's namespace).
     pub secret: ObjectKey,
-    /// The hosts the entry lists (lower-cased; empty when it lists none).
+    /// The hosts the Secret's certificate may serve: those the entry lists
+    /// or, when it lists none, those of the Ingress's rules (lower-cased,
+    /// `*.example.com` for a wildcard). Empty when neither has any.
     pub hosts: Vec<String>,
 }
 
@@ -57,7 +62,7 @@ pub struct Diagnostic {
     /// `InvalidAnnotation`, `InvalidHost`, `InvalidPath`, `InvalidBackend`,
     /// `ServiceNotFound`, `ServicePortNotFound`, `PathConflict`,
     /// `DefaultBackendConflict`, `InvalidService`, `UnsupportedEndpoints`,
-    /// `ConflictingAnnotation`).
+    /// `ConflictingAnnotation`, `TLSSecretWithoutHosts`).
     pub reason: String,
     /// What happened, for a human.
     pub message: String,

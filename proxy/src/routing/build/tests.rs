@@ -22,6 +22,8 @@ pub(super) struct World {
     pub(super) services: Vec<Arc<KubeService>>,
     pub(super) slices: Vec<Arc<EndpointSlice>>,
     pub(super) class: Option<String>,
+    /// The configured entry points, when the test gives them.
+    pub(super) entry_points: Option<Vec<String>>,
 }
 
 impl World {
@@ -45,6 +47,7 @@ impl World {
             services: &self.services,
             endpoint_slices: &self.slices,
             class_filter: &filter,
+            entry_points: self.entry_points.as_deref(),
         })
     }
 }
@@ -366,4 +369,41 @@ fn tls_marks_listed_hosts_and_lists_secrets() {
             ("wild-tls", vec!["*.wild.test".to_owned()])
         ]
     );
+}
+
+#[test]
+fn a_tls_entry_without_hosts_covers_the_hosts_of_the_ingress_rules() {
+    let ing = ingress("i")
+        .path(Some("B.test"), "/", "Prefix", "web", "80")
+        .path(Some("*.wild.test"), "/", "Prefix", "web", "80")
+        .path(None, "/", "Prefix", "web", "80")
+        .path(Some("a.test"), "/", "Prefix", "web", "80")
+        .tls("all-tls", &[])
+        .tls("listed-tls", &["listed.test."])
+        .build();
+    let bare = ingress("bare")
+        .path(None, "/bare", "Prefix", "web", "80")
+        .tls("bare-tls", &[])
+        .build();
+    let output = World::with(vec![ing, bare]).build();
+    let secrets: Vec<_> = output
+        .tls
+        .iter()
+        .map(|t| (t.ingress.name.as_str(), t.secret.name.as_str(), t.hosts.clone()))
+        .collect();
+    let hosts = |list: &[&str]| list.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        secrets,
+        [
+            ("bare", "bare-tls", hosts(&[])),
+            ("i", "all-tls", hosts(&["*.wild.test", "a.test", "b.test"])),
+            ("i", "listed-tls", hosts(&["listed.test"])),
+        ]
+    );
+    // A Secret that can serve no name is reported.
+    assert_eq!(
+        reasons(&output, "default/bare"),
+        [("TLSSecretWithoutHosts".to_owned(), true)]
+    );
+    assert_eq!(reasons(&output, "default/i"), []);
 }

@@ -160,6 +160,25 @@ fn routes_are_checked_in_traefik_order() {
 }
 
 #[test]
+fn a_redirect_to_the_entry_point_the_request_arrived_on_is_skipped() {
+    let mut r = route("r", HostMatch::Exact("a.test".into()), "/");
+    r.redirect = to("https", false);
+    let table = RouteTable::from_routes(vec![r], None);
+    let on = |ep: &EntryPointRuntime| outcome(&table, ep, Method::GET, "a.test", "/p?q", "192.0.2.1");
+    assert_eq!(on(&ep("http", "http", None)), "302 https://a.test:8443/p?q");
+    assert_eq!(
+        on(&ep("https", "https", None)),
+        "forward",
+        "redirect-entry-point: https on https would loop"
+    );
+    assert_eq!(
+        on(&ep("https", "https", to("https", true))),
+        "forward",
+        "nor does an entry point redirect to itself"
+    );
+}
+
+#[test]
 fn redirect_to_unknown_entry_point_is_ignored() {
     let mut r = route("r", HostMatch::Any, "/");
     r.redirect = to("nope", false);

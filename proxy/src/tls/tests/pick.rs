@@ -1,8 +1,9 @@
 //! The SNI pick order: exact before wildcard, Secret before file, latest
-//! notBefore, then a deterministic tie-break.
+//! notBefore, then a deterministic tie-break; a Secret only for the hosts
+//! of its Ingresses.
 
 use super::support::{Ca, entry, file, secret};
-use crate::tls::{CertEntry, CertSet, CertSource};
+use crate::tls::{CertEntry, CertSet, CertSource, HostScope};
 
 /// The source of the certificate picked for `sni`, whatever the input order.
 fn picked(entries: &[CertEntry], sni: &str) -> Option<CertSource> {
@@ -95,4 +96,93 @@ fn describe_shows_which_names_each_certificate_serves() {
         json["source"],
         serde_json::json!({"kind": "Secret", "name": {"namespace": "default", "name": "b"}})
     );
+}
+
+/// The source picked for `sni` among certificates with scopes, whatever
+/// the input order.
+fn picked_scoped(entries: &[(CertEntry, Option<HostScope>)], sni: &str) -> Option<CertSource> {
+    let forward = CertSet::build_scoped(entries.to_vec());
+    let backward = CertSet::build_scoped(entries.iter().rev().cloned().collect());
+    let a = forward.pick(sni).map(|e| e.source.clone());
+    let b = backward.pick(sni).map(|e| e.source.clone());
+    assert_eq!(a, b, "the pick for {sni} depends on the input order");
+    a
+}
+
+#[test]
+fn pick_order_table_with_ingress_hosts() {
+    let ca = Ca::new();
+    let scope = |hosts: &[&str]| Some(HostScope::new(hosts));
+    let entries = vec![
+        // The config file's certificates: every name they hold.
+        (
+            entry(&ca.issue(&["app.example.test"], 2020), file("/ssl/app.crt")),
+            None,
+        ),
+        (
+            entry(&ca.issue(&["*.example.test"], 2020), file("/ssl/wild.crt")),
+            None,
+        ),
+        // Another team's Secret names app.example.test, newer; its
+        // Ingress lists only its own host.
+        (
+            entry(
+                &ca.issue(&["app.example.test", "team.example.test"], 2025),
+                secret("rogue"),
+            ),
+            scope(&["team.example.test"]),
+        ),
+        // A Secret's wildcard certificate, its Ingress listing one host:
+        // that host only, as a wildcard match.
+        (
+            entry(&ca.issue(&["*.shop.test"], 2024), secret("shop-wild")),
+            scope(&["www.shop.test"]),
+        ),
+        (
+            entry(&ca.issue(&["*.shop.test"], 2020), file("/ssl/shop.crt")),
+            None,
+        ),
+        // An Ingress wildcard host covers the certificate's names under it.
+        (
+            entry(&ca.issue(&["a.apps.test", "*.apps.test"], 2024), secret("apps")),
+            scope(&["*.apps.test"]),
+        ),
+        // An Ingress host the certificate does not name: nothing.
+        (
+            entry(&ca.issue(&["other.test"], 2024), secret("other")),
+            scope(&["nothing.test"]),
+        ),
+        // No host at all: the certificate serves no name.
+        (entry(&ca.issue(&["none.test"], 2024), secret("none")), scope(&[])),
+    ];
+    let table: [(&str, Option<CertSource>); 12] = [
+        ("app.example.test", Some(file("/ssl/app.crt"))),
+        ("team.example.test", Some(secret("rogue"))),
+        ("TEAM.example.test.", Some(secret("rogue"))),
+        // Not a host of the rogue Secret, so the file's wildcard answers.
+        ("x.example.test", Some(file("/ssl/wild.crt"))),
+        ("www.shop.test", Some(secret("shop-wild"))),
+        ("api.shop.test", Some(file("/ssl/shop.crt"))),
+        ("a.apps.test", Some(secret("apps"))),
+        ("b.apps.test", Some(secret("apps"))),
+        ("b.c.apps.test", None),
+        ("other.test", None),
+        ("nothing.test", None),
+        ("none.test", None),
+    ];
+    for (sni, expected) in table {
+        assert_eq!(picked_scoped(&entries, sni), expected, "sni {sni:?}");
+    }
+    let set = CertSet::build_scoped(entries);
+    let serves = |source: CertSource| {
+        set.describe()
+            .into_iter()
+            .find(|info| info.source == source)
+            .map(|info| info.serves)
+            .unwrap()
+    };
+    assert_eq!(serves(secret("rogue")), ["team.example.test"]);
+    assert_eq!(serves(secret("shop-wild")), ["www.shop.test"]);
+    assert_eq!(serves(secret("apps")), ["*.apps.test", "a.apps.test"]);
+    assert_eq!(serves(secret("none")), Vec::<String>::new());
 }

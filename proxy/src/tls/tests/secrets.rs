@@ -3,7 +3,7 @@
 
 use super::support::{Ca, entry, file};
 use crate::routing::ObjectKey;
-use crate::tls::{CertSlot, CertSource, CertSources, ReloadStats, TlsError};
+use crate::tls::{CertSlot, CertSource, CertSources, HostScope, ReloadStats, TlsError};
 
 fn key(name: &str) -> ObjectKey {
     ObjectKey {
@@ -156,8 +156,12 @@ fn sync_secrets_sets_the_listed_and_removes_the_others() {
     let b = ca.issue(&["b.example.test"], 2021);
     sources.set_secret(key("a"), Some(a.bytes())).unwrap();
     let errors = sources.sync_secrets([
-        (key("b"), b.bytes()),
-        (key("bad"), (b"x".to_vec(), b"y".to_vec())),
+        (key("b"), HostScope::new(["b.example.test"]), b.bytes()),
+        (
+            key("bad"),
+            HostScope::new(["bad.example.test"]),
+            (b"x".to_vec(), b"y".to_vec()),
+        ),
     ]);
     assert_eq!(
         errors.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
@@ -224,4 +228,65 @@ fn the_default_slot_becomes_the_sets_default() {
         serial(&sources, "default.example.test"),
         Some(default.load().serial)
     );
+}
+
+#[test]
+fn a_synced_secret_serves_only_its_ingresses_hosts_and_follows_them() {
+    let ca = Ca::new();
+    let sources = CertSources::new();
+    sources.add_entry_point("https");
+    let from_file = ca.issue(&["team-a.example.test"], 2020);
+    sources.set_file(
+        "https",
+        CertSlot::Certificate(0),
+        Some(entry(&from_file, file("/ssl/tls.crt"))),
+    );
+    // Another team's Secret names team-a's host too, newer: its Ingress
+    // lists only team-b's host, so team-a keeps the config file's.
+    let rogue = ca.issue(&["team-a.example.test", "team-b.example.test"], 2025);
+    let sync =
+        |hosts: &[&str]| sources.sync_secrets([(key("team-b-tls"), HostScope::new(hosts), rogue.bytes())]);
+    assert!(sync(&["team-b.example.test"]).is_empty());
+    assert_eq!(
+        serial(&sources, "team-a.example.test"),
+        Some(from_file.load().serial.clone())
+    );
+    assert_eq!(
+        serial(&sources, "team-b.example.test"),
+        Some(rogue.load().serial.clone())
+    );
+    // The same data for other hosts: served for those at once.
+    let mut generations = sources.subscribe();
+    generations.mark_unchanged();
+    assert!(sync(&["team-a.example.test"]).is_empty());
+    assert!(generations.has_changed().unwrap());
+    assert_eq!(
+        serial(&sources, "team-a.example.test"),
+        Some(rogue.load().serial.clone())
+    );
+    assert_eq!(serial(&sources, "team-b.example.test"), None);
+    assert_eq!(sources.stats().reloads, 2, "one Secret load, one file load");
+}
+
+#[test]
+fn a_refused_secret_keeps_its_last_good_certificate_for_its_new_hosts() {
+    let ca = Ca::new();
+    let sources = CertSources::new();
+    sources.add_entry_point("https");
+    let good = ca.issue(&["a.example.test", "b.example.test"], 2021);
+    sources.sync_secrets([(key("ab"), HostScope::new(["a.example.test"]), good.bytes())]);
+    let bad = (b"garbage".to_vec(), b"y".to_vec());
+    let errors = sources.sync_secrets([(key("ab"), HostScope::new(["b.example.test"]), bad)]);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(serial(&sources, "a.example.test"), None);
+    assert_eq!(serial(&sources, "b.example.test"), Some(good.load().serial));
+}
+
+#[test]
+fn the_generated_certificate_is_recorded_for_the_admin_api() {
+    let sources = CertSources::new();
+    assert!(sources.generated().is_none());
+    let generated = crate::tls::generate_default().unwrap();
+    sources.set_generated(generated.clone());
+    assert_eq!(sources.generated().map(|c| c.serial), Some(generated.serial));
 }
