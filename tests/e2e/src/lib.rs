@@ -1,11 +1,23 @@
 //! End-to-end test support for Passerelle, with every process real: the
-//! harnesses that start those processes for the operator's integration tests
-//! and for the end-to-end tests of this crate. So far: [`pebble`], Let's
-//! Encrypt's test ACME CA, to issue real certificates (RFC 8555).
+//! harnesses that start those processes for the operator's integration tests,
+//! for the end-to-end tests of this crate and for `./demo`. [`pebble`] is
+//! Let's Encrypt's test ACME CA, to issue real certificates (RFC 8555);
+//! [`stack`] runs the whole walkthrough — kube-sim, pebble, the operator, the
+//! proxy, an [`echo`] backend and a [`kubelet`] stand-in that mounts a Secret
+//! as files — with the manifests of `deploy/examples` ([`examples`]) applied
+//! by [`kubectl`].
 
+pub mod binaries;
+pub mod client;
+pub mod echo;
+pub mod examples;
+pub mod kubectl;
+pub mod kubelet;
 pub mod pebble;
+pub mod stack;
 
 pub use pebble::{Pebble, PebbleOptions};
+pub use stack::{Stack, StackOptions};
 
 use std::path::PathBuf;
 
@@ -78,6 +90,50 @@ pub enum Error {
         /// Why.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A file or directory could not be read.
+    #[error("cannot read {path}")]
+    ReadFile {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A command ran but failed.
+    #[error("{command} failed ({status}):\n{output}")]
+    Command {
+        /// The command line.
+        command: String,
+        /// How it ended.
+        status: std::process::ExitStatus,
+        /// What it printed (stdout, then stderr).
+        output: String,
+    },
+    /// An example manifest could not be rendered.
+    #[error("cannot render {file}: {message}")]
+    Render {
+        /// The example file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A request to the Kubernetes API failed.
+    #[error("{action} failed")]
+    Kube {
+        /// What was being done.
+        action: String,
+        /// Why.
+        #[source]
+        source: kube::Error,
+    },
+    /// A kubeconfig could not be read or written.
+    #[error("invalid kubeconfig {path}: {message}")]
+    Kubeconfig {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
     },
     /// An HTTPS request to a test process got an unexpected answer.
     #[error("GET {url} answered {status}: {body}")]

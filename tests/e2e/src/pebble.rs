@@ -17,7 +17,7 @@
 
 mod config;
 mod https;
-mod process;
+pub(crate) mod process;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -267,6 +267,11 @@ impl Pebble {
     /// Both processes' output so far, for a failing test to print.
     pub fn logs(&self) -> String {
         format!("{}\n{}", self.pebble.log(), self.challtestsrv.log())
+    }
+
+    /// The process ids of pebble and challtestsrv.
+    pub fn pids(&self) -> [u32; 2] {
+        [self.pebble.id(), self.challtestsrv.id()]
     }
 
     fn root_url(&self, index: u32) -> String {

@@ -131,6 +131,16 @@ impl Process {
         self.binary
     }
 
+    /// The child's process id.
+    pub(crate) fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The file its output goes to.
+    pub(crate) fn log_path(&self) -> &Path {
+        &self.log
+    }
+
     /// The exit status if the child has already exited.
     pub(crate) fn exited(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
