@@ -21,7 +21,11 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives));
     match settings.log.format {
         LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
-        LogFormat::Plain => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        // Colours only on a terminal: `kubectl logs` and files get plain text.
+        LogFormat::Plain => tracing_subscriber::fmt()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .with_env_filter(filter)
+            .init(),
     }
     for warning in &warnings {
         tracing::warn!(file = ?settings.config_file, "{warning}");
