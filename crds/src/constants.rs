@@ -166,13 +166,12 @@ pub mod reasons {
     pub const MANUALLY_TRIGGERED: &str = "ManuallyTriggered";
     /// Certificate Issuing: the issuance failed.
     pub const FAILED: &str = "Failed";
-    /// Certificate Event: the issuance succeeded.
-    pub const ISSUED: &str = "Issued";
     /// Certificate Event: a new private key was generated.
     pub const GENERATED: &str = "Generated";
     /// Certificate Event: a CertificateRequest was created.
     pub const REQUESTED: &str = "Requested";
-    /// Certificate Event: an issuance was started.
+    /// Certificate Event: an issuance was started, and (cert-manager's
+    /// issuing controller uses the same reason) it succeeded.
     pub const ISSUING: &str = "Issuing";
     /// Certificate Ready=False: the spec is invalid.
     pub const BAD_CONFIG: &str = "BadConfig";

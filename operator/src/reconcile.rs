@@ -143,8 +143,13 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
     while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        // Errors that print their source in their own message (as
+        // `thiserror`'s `{source}` does) would otherwise say it twice.
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = s.source();
     }
     out
@@ -153,6 +158,24 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer: {0}")]
+    struct Outer(#[source] Inner);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("inner problem")]
+    struct Inner;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("quiet outer")]
+    struct QuietOuter(#[source] Inner);
+
+    #[test]
+    fn error_chains_say_each_cause_once() {
+        assert_eq!(error_chain(&Outer(Inner)), "outer: inner problem");
+        assert_eq!(error_chain(&QuietOuter(Inner)), "quiet outer: inner problem");
+    }
 
     #[test]
     fn backoff_doubles_from_the_base_and_is_capped() {

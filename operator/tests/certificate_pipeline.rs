@@ -149,7 +149,7 @@ async fn issues_into_a_secret_renews_by_hand_and_keeps_one_revision() -> Result<
             "Created new CertificateRequest resource \"web-1\"".to_string(),
         ),
         (
-            "Issued",
+            "Issuing",
             "The certificate has been successfully issued".to_string(),
         ),
     ];

@@ -177,7 +177,8 @@ pub async fn fail_issuance(
     Ok(())
 }
 
-/// Records the issued revision; Event `Issued`.
+/// Records the issued revision; Event `Issuing` "The certificate has been
+/// successfully issued", as cert-manager's issuing controller records it.
 pub async fn complete_issuance(
     cert: &Certificate,
     ctx: &Context,
@@ -187,7 +188,7 @@ pub async fn complete_issuance(
     tracing::info!(revision, "Certificate issued");
     let event = (
         EventType::Normal,
-        reasons::ISSUED,
+        reasons::ISSUING,
         "The certificate has been successfully issued",
     );
     status_with_event(cert, ctx, status, Some(event)).await?;
