@@ -20,9 +20,7 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use passerelle_e2e::pebble::{Pebble, PebbleOptions};
 use passerelle_operator::crashpoint;
 use serde_json::json;
@@ -37,21 +35,7 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let sim = kube_sim::KubeSim::start(kube_sim::Config::default())
-        .await
-        .unwrap();
-    let kc = Kubeconfig::from_yaml(&sim.kubeconfig()).unwrap();
-    let client = kube::Client::try_from(
-        kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    for crd in passerelle_crds::crd::all() {
-        crds.create(&PostParams::default(), &crd).await.unwrap();
-    }
+    let (sim, client) = env::kube_sim_with_crds(kube_sim::Config::default()).await;
     let port = env::free_port();
     let pebble = Pebble::start(PebbleOptions::new(port))
         .await

@@ -5,13 +5,14 @@
 //! invalid annotation changes nothing and says why, and deleting the
 //! Ingress deletes its Certificates.
 
+#[path = "support/env.rs"]
+mod env;
+
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::networking::v1::Ingress;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use passerelle_crds::v1::Certificate;
 use passerelle_operator::config::{Config, DefaultIssuer};
 use serde_json::{Value, json};
@@ -29,21 +30,7 @@ impl Drop for Env {
 }
 
 async fn start() -> Env {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let sim = kube_sim::KubeSim::start(kube_sim::Config::default())
-        .await
-        .unwrap();
-    let kc = Kubeconfig::from_yaml(&sim.kubeconfig()).unwrap();
-    let client = kube::Client::try_from(
-        kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    for crd in passerelle_crds::crd::all() {
-        crds.create(&PostParams::default(), &crd).await.unwrap();
-    }
+    let (sim, client) = env::kube_sim_with_crds(kube_sim::Config::default()).await;
     let config = Config {
         cluster_resource_namespace: "default".into(),
         http01_solver_listen: ([127, 0, 0, 1], 0).into(),

@@ -15,9 +15,7 @@ use std::process::{Child, Command, ExitStatus};
 use std::time::Duration;
 
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use passerelle_crds::v1::Certificate;
 use passerelle_e2e::pebble::{Pebble, PebbleOptions};
 use serde_json::{Value, json};
@@ -85,7 +83,6 @@ impl Drop for Cluster {
 
 impl Cluster {
     async fn start() -> Self {
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let auth = kube_sim::Auth {
             admin_token: Some("admin".into()),
             token_users: ["op-a", "op-b", "op-c", "op-d"]
@@ -94,23 +91,11 @@ impl Cluster {
                 .collect(),
             rbac: false,
         };
-        let sim = kube_sim::KubeSim::start(kube_sim::Config {
+        let (sim, client) = support::kube_sim_with_crds(kube_sim::Config {
             auth,
             ..Default::default()
         })
-        .await
-        .unwrap();
-        let kc = Kubeconfig::from_yaml(&sim.kubeconfig()).unwrap();
-        let client = kube::Client::try_from(
-            kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
-                .await
-                .unwrap(),
-        )
-        .unwrap();
-        let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-        for crd in passerelle_crds::crd::all() {
-            crds.create(&PostParams::default(), &crd).await.unwrap();
-        }
+        .await;
         let dir = std::env::temp_dir().join(format!("passerelle-leader-{}", sim.addr().port()));
         std::fs::create_dir_all(&dir).unwrap();
         Self { sim, client, dir }

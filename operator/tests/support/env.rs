@@ -41,12 +41,11 @@ pub async fn start() -> Env {
     start_with(|opts| opts).await
 }
 
-/// The environment with pebble options adjusted.
-pub async fn start_with(adjust: impl FnOnce(PebbleOptions) -> PebbleOptions) -> Env {
+/// kube-sim started with `config`, a kube client of its admin, and the
+/// CRDs installed.
+pub async fn kube_sim_with_crds(config: kube_sim::Config) -> (kube_sim::KubeSim, kube::Client) {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let sim = kube_sim::KubeSim::start(kube_sim::Config::default())
-        .await
-        .unwrap();
+    let sim = kube_sim::KubeSim::start(config).await.unwrap();
     let kc = Kubeconfig::from_yaml(&sim.kubeconfig()).unwrap();
     let client = kube::Client::try_from(
         kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
@@ -58,6 +57,12 @@ pub async fn start_with(adjust: impl FnOnce(PebbleOptions) -> PebbleOptions) -> 
     for crd in passerelle_crds::crd::all() {
         crds.create(&PostParams::default(), &crd).await.unwrap();
     }
+    (sim, client)
+}
+
+/// The environment with pebble options adjusted.
+pub async fn start_with(adjust: impl FnOnce(PebbleOptions) -> PebbleOptions) -> Env {
+    let (sim, client) = kube_sim_with_crds(kube_sim::Config::default()).await;
     let solver_port = free_port();
     let pebble = Pebble::start(adjust(PebbleOptions::new(solver_port)))
         .await
