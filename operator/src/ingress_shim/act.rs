@@ -50,11 +50,13 @@ pub async fn create(ingress: &Ingress, ctx: &Context, cert: &Certificate) -> Res
             name: key(ingress, &name),
             source,
         })?;
-    tracing::info!(certificate = %name, "Created Certificate");
-    let message = format!("Successfully created Certificate {name:?}");
-    ctx.recorder
-        .publish(ingress, EventType::Normal, CREATE_CERTIFICATE, &message)
-        .await;
+    changed(
+        ingress,
+        ctx,
+        CREATE_CERTIFICATE,
+        format!("Successfully created Certificate {name:?}"),
+    )
+    .await;
     Ok(())
 }
 
@@ -70,11 +72,13 @@ pub async fn update(ingress: &Ingress, ctx: &Context, cert: &Certificate) -> Res
             name: key(ingress, &name),
             source,
         })?;
-    tracing::info!(certificate = %name, "Updated Certificate");
-    let message = format!("Successfully updated Certificate {name:?}");
-    ctx.recorder
-        .publish(ingress, EventType::Normal, UPDATE_CERTIFICATE, &message)
-        .await;
+    changed(
+        ingress,
+        ctx,
+        UPDATE_CERTIFICATE,
+        format!("Successfully updated Certificate {name:?}"),
+    )
+    .await;
     Ok(())
 }
 
@@ -99,10 +103,21 @@ pub async fn delete(ingress: &Ingress, ctx: &Context, name: &str, uid: &str) -> 
             });
         }
     }
-    tracing::info!(certificate = %name, "Deleted Certificate");
-    let message = format!("Successfully deleted unrequired Certificate {name:?}");
-    ctx.recorder
-        .publish(ingress, EventType::Normal, DELETE_CERTIFICATE, &message)
-        .await;
+    changed(
+        ingress,
+        ctx,
+        DELETE_CERTIFICATE,
+        format!("Successfully deleted unrequired Certificate {name:?}"),
+    )
+    .await;
     Ok(())
+}
+
+/// Logs a change made to a Certificate and reports it as a Normal Event on
+/// the Ingress, with cert-manager's reason and message.
+async fn changed(ingress: &Ingress, ctx: &Context, reason: &str, message: String) {
+    tracing::info!(reason, "{message}");
+    ctx.recorder
+        .publish(ingress, EventType::Normal, reason, &message)
+        .await;
 }
