@@ -99,15 +99,32 @@ const GENERIC_SUBDOMAIN: MetaRules = MetaRules {
 /// Metadata and per-kind validation of a built-in or custom object (names,
 /// labels, annotations); `old` on update.
 pub fn validate(rt: &ResourceType, object: &Value, old: Option<&Value>) -> Vec<Cause> {
+    validate_with(rt, object, old, Leniency::default())
+}
+
+/// Where kube-sim may be told to accept what a real API server refuses.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Leniency {
+    /// Loopback addresses in EndpointSlices (`--allow-loopback-endpoints`).
+    pub loopback_endpoints: bool,
+}
+
+/// [`validate`], accepting what `leniency` allows.
+pub fn validate_with(
+    rt: &ResourceType,
+    object: &Value,
+    old: Option<&Value>,
+    leniency: Leniency,
+) -> Vec<Cause> {
     let mut causes: Vec<Cause> = old
         .and_then(|old| meta::no_new_finalizers(object, old))
         .into_iter()
         .collect();
-    causes.extend(validate_kind(rt, object, old));
+    causes.extend(validate_kind(rt, object, old, leniency));
     causes
 }
 
-fn validate_kind(rt: &ResourceType, object: &Value, old: Option<&Value>) -> Vec<Cause> {
+fn validate_kind(rt: &ResourceType, object: &Value, old: Option<&Value>, leniency: Leniency) -> Vec<Cause> {
     if rt.is_custom() {
         return meta::object_meta(object, GENERIC_SUBDOMAIN);
     }
@@ -130,7 +147,9 @@ fn validate_kind(rt: &ResourceType, object: &Value, old: Option<&Value>) -> Vec<
         ("events.k8s.io", "Event") => core_kinds::event(object, SUBDOMAIN),
         ("networking.k8s.io", "Ingress") => networking::ingress(object, old, SUBDOMAIN),
         ("networking.k8s.io", "IngressClass") => networking::ingress_class(object, old, SUBDOMAIN),
-        ("discovery.k8s.io", "EndpointSlice") => discovery::endpoint_slice(object, old, SUBDOMAIN),
+        ("discovery.k8s.io", "EndpointSlice") => {
+            discovery::endpoint_slice(object, old, SUBDOMAIN, leniency.loopback_endpoints)
+        }
         ("coordination.k8s.io", "Lease") => group_kinds::lease(object, GENERIC_SUBDOMAIN),
         ("apps", "Deployment" | "DaemonSet") => group_kinds::workload(object, &rt.kind, SUBDOMAIN),
         ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => {

@@ -133,10 +133,10 @@ fn admit(
             fields.join(", ")
         )));
     }
-    causes.extend(validation::validate(rt, object, old));
-    if sim.allow_loopback_endpoints && rt.group == "discovery.k8s.io" && rt.kind == "EndpointSlice" {
-        causes.retain(|cause| !cause.message.contains("may not be in the loopback range"));
-    }
+    let leniency = validation::Leniency {
+        loopback_endpoints: sim.allow_loopback_endpoints,
+    };
+    causes.extend(validation::validate_with(rt, object, old, leniency));
     if !causes.is_empty() {
         return Err(ApiError::invalid(&rt.group, &rt.kind, &name, causes));
     }

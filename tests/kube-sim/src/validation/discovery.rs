@@ -50,7 +50,7 @@ pub(crate) fn parse_ip_sloppy(text: &str) -> Option<IpAddr> {
 }
 
 /// `ValidateNonSpecialIP`.
-fn non_special_ip(address: &str, field: &str) -> Vec<Cause> {
+fn non_special_ip(address: &str, field: &str, allow_loopback: bool) -> Vec<Cause> {
     let Some(ip) = parse_ip_sloppy(address) else {
         return vec![invalid(field, &quote(address), "must be a valid IP address")];
     };
@@ -82,7 +82,7 @@ fn non_special_ip(address: &str, field: &str) -> Vec<Cause> {
             &format!("may not be unspecified ({address})"),
         ));
     }
-    if loopback {
+    if loopback && !allow_loopback {
         causes.push(invalid(
             field,
             &quote(address),
@@ -131,7 +131,7 @@ fn fqdn(name: &str, field: &str) -> Vec<Cause> {
         .unwrap_or_default()
 }
 
-fn address(address_type: &str, address: &str, field: &str) -> Vec<Cause> {
+fn address(address_type: &str, address: &str, field: &str, allow_loopback: bool) -> Vec<Cause> {
     match address_type {
         "IPv4" | "IPv6" => {
             let family_ok = match parse_ip_sloppy(address) {
@@ -147,7 +147,7 @@ fn address(address_type: &str, address: &str, field: &str) -> Vec<Cause> {
                     &format!("must be a valid {address_type} address"),
                 ));
             }
-            causes.extend(non_special_ip(address, field));
+            causes.extend(non_special_ip(address, field, allow_loopback));
             causes
         }
         "FQDN" => fqdn(address, field),
@@ -157,7 +157,12 @@ fn address(address_type: &str, address: &str, field: &str) -> Vec<Cause> {
 
 /// `ValidateEndpointSliceCreate` and `ValidateEndpointSliceUpdate` (port
 /// names default to `""` and protocols to TCP, as the server stores them).
-pub(super) fn endpoint_slice(object: &Value, old: Option<&Value>, rules: MetaRules) -> Vec<Cause> {
+pub(super) fn endpoint_slice(
+    object: &Value,
+    old: Option<&Value>,
+    rules: MetaRules,
+    allow_loopback: bool,
+) -> Vec<Cause> {
     let mut causes = object_meta(object, rules);
     let address_type = str_of(object, "addressType");
     let mut supported = vec!["FQDN", "IPv4", "IPv6"];
@@ -185,7 +190,12 @@ pub(super) fn endpoint_slice(object: &Value, old: Option<&Value>, rules: MetaRul
                 causes.push(too_many(&format!("{field}.addresses"), addresses.len(), 100));
             }
             for (j, a) in addresses.iter().filter_map(Value::as_str).enumerate() {
-                causes.extend(address(address_type, a, &format!("{field}.addresses[{j}]")));
+                causes.extend(address(
+                    address_type,
+                    a,
+                    &format!("{field}.addresses[{j}]"),
+                    allow_loopback,
+                ));
             }
             let topology = &endpoint["deprecatedTopology"];
             if topology.as_object().is_some_and(|t| t.len() > 16) {
