@@ -10,7 +10,8 @@
 //!
 //! The process aborts itself at the point (`PASSERELLE_CRASH_AT`, see
 //! `passerelle_operator::crashpoint`): no destructor runs, no buffered write
-//! is flushed, as with SIGKILL.
+//! is flushed, as with SIGKILL. The operators' logs are kept in the test's
+//! directory; `CRASH_TEST_LOG` sets their `RUST_LOG` (default `info`).
 
 #[path = "support/env.rs"]
 mod env;

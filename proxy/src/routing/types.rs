@@ -1,6 +1,6 @@
 //! The data a routing table is made of: routes, their matchers, the
 //! Traefik 1.x behaviours attached to them and the services they forward to.
-//! Everything here is plain data, built by `RouteTable::build` and read by the
+//! Everything here is plain data, built by `routing::build` (or `RouteTable::from_routes`) and read by the
 //! request path without locks.
 //!
 //! The admin API shows these types as JSON in one style, Kubernetes': keys
